@@ -1,0 +1,176 @@
+{#-
+    Which landed files a merged model reads in this run, and the bookkeeping around the merge.
+
+    The batch is every file the manifest lists (landed before this run started) whose content
+    (checksum) is not in the merge log yet; on a first build or --full-refresh, every landed
+    file. The model, its pre-hook and its post-hook all evaluate the same rule, so they agree
+    on the batch even if the loader lands more files while dbt runs.
+-#}
+
+{% macro tlc_files_to_merge(taxi, incremental) %}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- set cutoff = run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') -%}
+    {%- set query -%}
+        select
+            landed.file,
+            landed.crc32c,
+            landed.rows,
+            strftime(landed.landed_at, '%Y-%m-%d %H:%M:%S.%f') as landed_at
+        from {{ source('tlc', 'landed_files') }} as landed
+        where
+            landed.taxi = '{{ tlc_checked_taxi(taxi) }}'
+            and landed.landed_at <= cast('{{ cutoff }}' as timestamp)
+            {%- if incremental %}
+            and not exists (
+                select 1
+                from {{ source('taxi_elt', 'merge_log') }} as merged
+                where
+                    merged.taxi = landed.taxi
+                    and merged.filename = landed.file
+                    and merged.file_crc32c = landed.crc32c
+            )
+            {%- endif %}
+        order by landed.file
+    {%- endset -%}
+    {%- set files = [] -%}
+    {%- for row in run_query(query).rows -%}
+        {#- Manifest values become SQL literals: accept only what the loader writes. -#}
+        {%- if not modules.re.fullmatch(taxi ~ '_tripdata_[0-9]{4}-[0-9]{2}[.]csv', row[0])
+            or not modules.re.fullmatch('[A-Za-z0-9+/]{6}==', row[1]) -%}
+            {{ exceptions.raise_compiler_error(
+                "the manifest has an unexpected record (" ~ row[0][:60] ~ "); "
+                ~ "fix or purge it with the loader") }}
+        {%- endif -%}
+        {%- do files.append({
+            'file': row[0],
+            'uri': tlc_file_uri(taxi, row[0]),
+            'crc32c': row[1],
+            'rows': row[2] | int,
+            'landed_at': row[3],
+        }) -%}
+    {%- endfor -%}
+    {{ return(files) }}
+{% endmacro %}
+
+
+{% macro tlc_batch_filter(column, files, key='uri') %}
+    {#- `column in (<literal list>)`: literals let the engine skip every other file. -#}
+    {%- if files | length == 0 -%}
+        {{ return("false") }}
+    {%- endif -%}
+    {{ return(column ~ " in " ~ tlc_string_list(files | map(attribute=key) | list)) }}
+{% endmacro %}
+
+
+{% macro tlc_before_merge(taxi) %}
+    {#- Pre-hook. A full build starts the taxi's merge log afresh. An incremental build first
+        removes the rows of the batch's files, so a file whose content changed is replaced
+        whole, and a re-run after a crash merges the file cleanly again. -#}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- if not is_incremental() -%}
+        {{ return("delete from " ~ source('taxi_elt', 'merge_log') ~ " where taxi = '" ~ tlc_checked_taxi(taxi) ~ "'") }}
+    {%- endif -%}
+    {%- set files = tlc_files_to_merge(taxi, incremental=true) -%}
+    {%- if files | length == 0 -%}{{ return('') }}{%- endif -%}
+    {{ return("delete from " ~ this ~ " where " ~ tlc_batch_filter('filename', files, key='file')) }}
+{% endmacro %}
+
+
+{% macro tlc_after_merge(taxi) %}
+    {#- Post-hook, in the merge's transaction on DuckDB: record per file what the external
+        table returned and what the merged table now holds. -#}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set files = tlc_files_to_merge(taxi, incremental=true) -%}
+    {%- if files | length == 0 -%}{{ return('') }}{%- endif -%}
+    {%- set merge_log = source('taxi_elt', 'merge_log') -%}
+    {%- set batch_rows = [] -%}
+    {%- for file in files -%}
+        {%- do batch_rows.append(
+            "select '" ~ taxi ~ "' as taxi, '" ~ file.file ~ "' as filename, '" ~ file.uri
+            ~ "' as source_uri, '" ~ file.crc32c ~ "' as file_crc32c, " ~ file.rows
+            ~ " as rows_landed, cast('" ~ file.landed_at ~ "' as timestamp) as landed_at") -%}
+    {%- endfor -%}
+    {%- set sql -%}
+        delete from {{ merge_log }}
+        where taxi = '{{ taxi }}' and {{ tlc_batch_filter('filename', files, key='file') }};
+
+        insert into {{ merge_log }} (
+            taxi, filename, file_crc32c, rows_landed, rows_read, rows_merged,
+            duplicates_removed, landed_at, merged_at, invocation_id
+        )
+        with batch as (
+            {{ batch_rows | join("\n            union all\n            ") }}
+        ),
+
+        read_counts as (
+            select filename as source_uri, count(*) as rows_read
+            from {{ source('tlc', taxi ~ '_tripdata_ext') }}
+            where {{ tlc_batch_filter('filename', files) }}
+            group by filename
+        ),
+
+        merged_counts as (
+            select filename, count(*) as rows_merged
+            from {{ this }}
+            where {{ tlc_batch_filter('filename', files, key='file') }}
+            group by filename
+        )
+
+        select
+            batch.taxi,
+            batch.filename,
+            batch.file_crc32c,
+            batch.rows_landed,
+            coalesce(read_counts.rows_read, 0),
+            coalesce(merged_counts.rows_merged, 0),
+            coalesce(read_counts.rows_read, 0) - coalesce(merged_counts.rows_merged, 0),
+            batch.landed_at,
+            cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp),
+            '{{ invocation_id }}'
+        from batch
+        left join read_counts on batch.source_uri = read_counts.source_uri
+        left join merged_counts on batch.filename = merged_counts.filename
+    {%- endset -%}
+    {{ return(sql) }}
+{% endmacro %}
+
+
+{% macro create_merge_log() %}
+    {#- on-run-start: the table the merged models record their merges in. -#}
+    {%- if execute -%}
+        {%- set relation = source('taxi_elt', 'merge_log') -%}
+        {%- do run_query("create schema if not exists " ~ relation.without_identifier()) -%}
+        {%- do run_query(adapter.dispatch('merge_log_ddl', 'taxi_elt')(relation)) -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro default__merge_log_ddl(relation) %}
+    create table if not exists {{ relation }} (
+        taxi varchar not null,
+        filename varchar not null,
+        file_crc32c varchar not null,
+        rows_landed bigint not null,
+        rows_read bigint not null,
+        rows_merged bigint not null,
+        duplicates_removed bigint not null,
+        landed_at timestamp,
+        merged_at timestamp not null,
+        invocation_id varchar
+    )
+{% endmacro %}
+
+{% macro bigquery__merge_log_ddl(relation) %}
+    create table if not exists {{ relation }} (
+        taxi string not null,
+        filename string not null,
+        file_crc32c string not null,
+        rows_landed int64 not null,
+        rows_read int64 not null,
+        rows_merged int64 not null,
+        duplicates_removed int64 not null,
+        landed_at timestamp,
+        merged_at timestamp not null,
+        invocation_id string
+    )
+{% endmacro %}

@@ -1,0 +1,60 @@
+{{
+    config(
+        pre_hook="{{ tlc_before_merge('green') }}",
+        post_hook="{{ tlc_after_merge('green') }}",
+    )
+}}
+
+-- depends_on: {{ source('tlc', 'landed_files') }}
+-- depends_on: {{ source('taxi_elt', 'merge_log') }}
+-- depends_on: {{ source('tlc', 'green_tripdata_ext') }}
+
+{%- set batch = tlc_files_to_merge('green', incremental=is_incremental()) %}
+
+with trips as (
+
+    select * from {{ ref('stg_tlc__green_trips') }}
+    -- only the files of this batch: new files, or files whose content changed
+    where {{ tlc_batch_filter('source_uri', batch) }}
+
+),
+
+deduplicated as (
+
+    select *
+    from trips
+    qualify row_number() over (partition by unique_row_id order by filename) = 1
+
+),
+
+final as (
+
+    select
+        unique_row_id,
+        filename,
+        VendorID,
+        lpep_pickup_datetime,
+        lpep_dropoff_datetime,
+        store_and_fwd_flag,
+        RatecodeID,
+        PULocationID,
+        DOLocationID,
+        passenger_count,
+        trip_distance,
+        fare_amount,
+        extra,
+        mta_tax,
+        tip_amount,
+        tolls_amount,
+        ehail_fee,
+        improvement_surcharge,
+        total_amount,
+        payment_type,
+        trip_type,
+        congestion_surcharge
+
+    from deduplicated
+
+)
+
+select * from final

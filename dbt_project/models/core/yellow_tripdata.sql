@@ -1,0 +1,58 @@
+{{
+    config(
+        pre_hook="{{ tlc_before_merge('yellow') }}",
+        post_hook="{{ tlc_after_merge('yellow') }}",
+    )
+}}
+
+-- depends_on: {{ source('tlc', 'landed_files') }}
+-- depends_on: {{ source('taxi_elt', 'merge_log') }}
+-- depends_on: {{ source('tlc', 'yellow_tripdata_ext') }}
+
+{%- set batch = tlc_files_to_merge('yellow', incremental=is_incremental()) %}
+
+with trips as (
+
+    select * from {{ ref('stg_tlc__yellow_trips') }}
+    -- only the files of this batch: new files, or files whose content changed
+    where {{ tlc_batch_filter('source_uri', batch) }}
+
+),
+
+deduplicated as (
+
+    select *
+    from trips
+    qualify row_number() over (partition by unique_row_id order by filename) = 1
+
+),
+
+final as (
+
+    select
+        unique_row_id,
+        filename,
+        VendorID,
+        tpep_pickup_datetime,
+        tpep_dropoff_datetime,
+        passenger_count,
+        trip_distance,
+        RatecodeID,
+        store_and_fwd_flag,
+        PULocationID,
+        DOLocationID,
+        payment_type,
+        fare_amount,
+        extra,
+        mta_tax,
+        tip_amount,
+        tolls_amount,
+        improvement_surcharge,
+        total_amount,
+        congestion_surcharge
+
+    from deduplicated
+
+)
+
+select * from final

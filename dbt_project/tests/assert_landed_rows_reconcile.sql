@@ -1,0 +1,77 @@
+-- Every landed file is accounted for, row by row: rows landed (the loader's count) = rows the
+-- external table read = rows merged + duplicates removed, and the merged table still holds
+-- what the merge recorded. Returns one row per file that does not reconcile.
+
+with landed as (
+
+    select * from {{ ref('stg_tlc__landed_files') }}
+    -- files landed while this run was going are merged by the next one
+    where landed_at <= cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+
+),
+
+merge_log as (
+
+    select * from {{ source('taxi_elt', 'merge_log') }}
+
+),
+
+merged_now as (
+
+    select 'green' as taxi, filename, count(*) as rows_now
+    from {{ ref('green_tripdata') }}
+    group by filename
+
+    union all
+
+    select 'yellow' as taxi, filename, count(*) as rows_now
+    from {{ ref('yellow_tripdata') }}
+    group by filename
+
+),
+
+compared as (
+
+    select
+        coalesce(landed.taxi, merged_now.taxi) as taxi,
+        coalesce(landed.filename, merged_now.filename) as filename,
+        landed.rows_landed,
+        merge_log.rows_read,
+        merge_log.rows_merged,
+        merge_log.duplicates_removed,
+        coalesce(merged_now.rows_now, 0) as rows_now,
+        case
+            when landed.filename is null
+                then 'rows merged from a file that is no longer landed: run dbt build --full-refresh'
+            when merge_log.filename is null
+                then 'landed but not merged'
+            when merge_log.file_crc32c != landed.file_crc32c
+                then 'the merged content is not the landed content'
+            when merge_log.rows_read != landed.rows_landed
+                then 'the external table read a different number of rows than landed'
+            when merge_log.rows_merged + merge_log.duplicates_removed != landed.rows_landed
+                then 'rows merged + duplicates removed != rows landed'
+            when merge_log.duplicates_removed < 0
+                then 'more rows merged than read'
+            when coalesce(merged_now.rows_now, 0) != merge_log.rows_merged
+                then 'the merged table no longer holds the rows the merge recorded'
+        end as problem
+
+    from landed
+    full outer join merged_now
+        on landed.taxi = merged_now.taxi
+        and landed.filename = merged_now.filename
+    left join merge_log
+        on merge_log.taxi = coalesce(landed.taxi, merged_now.taxi)
+        and merge_log.filename = coalesce(landed.filename, merged_now.filename)
+
+),
+
+final as (
+
+    select * from compared
+    where problem is not null
+
+)
+
+select * from final

@@ -1,0 +1,48 @@
+"""Run dbt from the loader (demo, backfill, sync) as a subprocess in the project root."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+
+from loader.config import PROJECT_ROOT
+from loader.errors import LoaderError
+
+
+def dbt_executable() -> str:
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def run_dbt(args: list[str], env: Mapping[str, str] | None = None, quiet: bool = False) -> str:
+    """Run `dbt <args>` in the project root; return a one-line summary or raise LoaderError."""
+    environment = {**os.environ, **(env or {})}
+    with tempfile.TemporaryDirectory(prefix="taxi-elt-profiles-") as fallback:
+        if "DBT_PROFILES_DIR" not in environment and not (PROJECT_ROOT / "profiles.yml").exists():
+            shutil.copy(PROJECT_ROOT / "profiles.example.yml", Path(fallback) / "profiles.yml")
+            environment["DBT_PROFILES_DIR"] = fallback
+        command = [dbt_executable(), *(["--quiet"] if quiet else []), *args]
+        completed = subprocess.run(command, cwd=PROJECT_ROOT, env=environment, check=False)
+    summary = _summary(PROJECT_ROOT / "target" / "run_results.json")
+    if completed.returncode != 0:
+        raise LoaderError(
+            f"dbt {args[0]} failed (exit {completed.returncode}; {summary}); see its output "
+            "above and logs/dbt.log"
+        )
+    return summary
+
+
+def _summary(path: Path) -> str:
+    try:
+        results = json.loads(path.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return "no run results"
+    counts = Counter(result["status"] for result in results)
+    return ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))

@@ -1,0 +1,126 @@
+"""Typed settings from flags, the environment and `.env`, in that order of precedence.
+
+The names are the interface shared with dbt (`env_var(...)` in the project reads the same ones),
+so the loader and the models always agree on where files are.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from loader.errors import UsageError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_SOURCE_URL = "https://github.com/DataTalksClub/nyc-tlc-data/releases/download"
+DEFAULT_LANDING_URI = "lake"
+DEFAULT_DUCKDB_PATH = "taxi.duckdb"
+
+# Local paths and gs:// URIs end up inside SQL string literals (read_csv('...')) and object
+# names, so only plain characters pass: no quotes, semicolons, whitespace or control characters.
+_SAFE_PATH = re.compile(r"[A-Za-z0-9_./+~-]{1,1024}")
+_GCS_URI = re.compile(r"gs://([a-z0-9][a-z0-9._-]{1,61}[a-z0-9])(/[A-Za-z0-9_./+-]*)?")
+_URL = re.compile(r"(https?|file)://[^\s'\"\\;<>`]{1,2000}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    source_url: str
+    landing_uri: str
+    duckdb_path: Path
+    http_timeout: float
+    http_tries: int
+    http_backoff: float
+
+
+def read_dotenv(project_root: Path = PROJECT_ROOT) -> None:
+    """Load `.env` from the project root; variables already in the environment win."""
+    load_dotenv(project_root / ".env", override=False)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    source_url: str | None = None,
+    landing_uri: str | None = None,
+    project_root: Path = PROJECT_ROOT,
+) -> Settings:
+    env = os.environ if environ is None else environ
+    return Settings(
+        source_url=validate_source_url(
+            source_url or env.get("TLC_SOURCE_URL") or DEFAULT_SOURCE_URL, project_root
+        ),
+        landing_uri=validate_landing_uri(
+            landing_uri or env.get("LANDING_URI") or DEFAULT_LANDING_URI, project_root
+        ),
+        duckdb_path=_local_path(
+            env.get("DUCKDB_PATH") or DEFAULT_DUCKDB_PATH, project_root, "DUCKDB_PATH"
+        ),
+        http_timeout=_positive_float(env, "TLC_HTTP_TIMEOUT", 60.0),
+        http_tries=int(_positive_float(env, "TLC_HTTP_TRIES", 5)),
+        http_backoff=_positive_float(env, "TLC_HTTP_BACKOFF", 1.0, allow_zero=True),
+    )
+
+
+def validate_source_url(value: str, project_root: Path = PROJECT_ROOT) -> str:
+    """An http(s):// or file:// URL, or a local folder (made absolute), without a trailing /."""
+    if "://" in value:
+        if not _URL.fullmatch(value):
+            raise UsageError(
+                f"TLC_SOURCE_URL {_shown(value)} is not an http(s):// or file:// URL "
+                "without spaces or quotes"
+            )
+        return value.rstrip("/")
+    return str(_local_path(value, project_root, "TLC_SOURCE_URL"))
+
+
+def validate_landing_uri(value: str, project_root: Path = PROJECT_ROOT) -> str:
+    """gs://bucket[/prefix] or a local folder (made absolute against the project root)."""
+    if value.startswith("gs://"):
+        match = _GCS_URI.fullmatch(value.rstrip("/"))
+        if match is None or ".." in value.split("/"):
+            raise UsageError(
+                f"LANDING_URI {_shown(value)} is not gs://<bucket>[/<prefix>] with a valid "
+                "bucket name and a prefix of letters, digits and ._-/"
+            )
+        return value.rstrip("/")
+    if "://" in value:
+        raise UsageError(
+            f"LANDING_URI {_shown(value)} must be a local folder or gs://<bucket>[/<prefix>]"
+        )
+    return str(_local_path(value, project_root, "LANDING_URI"))
+
+
+def _local_path(value: str, project_root: Path, name: str) -> Path:
+    if value.startswith("file://"):
+        value = value[len("file://") :]
+    if not _SAFE_PATH.fullmatch(value):
+        raise UsageError(
+            f"{name} {_shown(value)} may only hold letters, digits and _ . / + ~ - "
+            "(no spaces, quotes or semicolons; at most 1024 characters)"
+        )
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else project_root / path
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float, *, allow_zero=False):
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UsageError(f"{name}={_shown(raw)} is not a number") from None
+    if value < 0 or (value == 0 and not allow_zero):
+        raise UsageError(f"{name}={_shown(raw)} must be greater than 0")
+    return value
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 60 else value[:60] + "...")

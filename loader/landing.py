@@ -1,0 +1,171 @@
+"""The landing zone: where validated CSVs are published for dbt, with the manifest beside them.
+
+A writer streams into a temporary name that dbt's file pattern never matches and publishes
+with one atomic step (a rename on a local folder), so a crash or a rejected file leaves
+nothing at the final name.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Protocol
+
+from loader.errors import LandingError
+
+TMP_DIR = "_tmp"
+LOCK_DIR = "_locks"
+
+
+class LandingWriter(Protocol):
+    def write(self, data: bytes) -> None: ...
+    def commit(self, crc32c: str) -> None: ...
+    def abort(self) -> None: ...
+
+
+class Landing(Protocol):
+    uri: str
+
+    def file_uri(self, relpath: str) -> str: ...
+    def size(self, relpath: str) -> int | None: ...
+    def writer(self, relpath: str) -> LandingWriter: ...
+    def read_text(self, relpath: str) -> str | None: ...
+    def write_text(self, relpath: str, text: str) -> None: ...
+    def delete(self, relpath: str) -> bool: ...
+    def list(self, prefix: str) -> list[str]: ...
+    def lock(self, key: str) -> AbstractContextManager[None]: ...
+
+
+def open_landing(uri: str) -> Landing:
+    if uri.startswith("gs://"):
+        from loader.gcs import GcsLanding
+
+        return GcsLanding(uri)
+    return LocalLanding(Path(uri))
+
+
+class LocalFileWriter:
+    def __init__(self, final: Path, temp: Path) -> None:
+        self.final = final
+        self.temp = temp
+        self._handle = _os_call(lambda: temp.open("wb", buffering=0), temp)
+
+    def write(self, data: bytes) -> None:
+        _os_call(lambda: self._handle.write(data), self.temp)
+
+    def commit(self, crc32c: str) -> None:
+        def publish() -> None:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+            os.replace(self.temp, self.final)
+            _fsync_dir(self.final.parent)
+
+        _os_call(publish, self.final)
+
+    def abort(self) -> None:
+        if not self._handle.closed:
+            self._handle.close()
+        self.temp.unlink(missing_ok=True)
+
+
+class LocalLanding:
+    """A folder: `<root>/<taxi>/<file>.csv`, `<root>/_manifest/...`, temporaries in `_tmp/`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.uri = str(root)
+
+    def file_uri(self, relpath: str) -> str:
+        return str(self.root / relpath)
+
+    def size(self, relpath: str) -> int | None:
+        try:
+            return (self.root / relpath).stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def writer(self, relpath: str) -> LocalFileWriter:
+        final = self.root / relpath
+        temp_dir = self.root / TMP_DIR
+        for folder in (final.parent, temp_dir):
+            _os_call(lambda folder=folder: folder.mkdir(parents=True, exist_ok=True), folder)
+        # A crashed earlier run of the same file may have left its temporary: we hold the
+        # file's lock, so any temporary for this name is stale.
+        for stale in temp_dir.glob(f"{final.name}.*.part"):
+            stale.unlink(missing_ok=True)
+        temp = temp_dir / f"{final.name}.{os.getpid()}-{secrets.token_hex(4)}.part"
+        return LocalFileWriter(final, temp)
+
+    def read_text(self, relpath: str) -> str | None:
+        try:
+            return (self.root / relpath).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    def write_text(self, relpath: str, text: str) -> None:
+        writer = self.writer(relpath)
+        try:
+            writer.write(text.encode("utf-8"))
+            writer.commit("")
+        except BaseException:
+            writer.abort()
+            raise
+
+    def delete(self, relpath: str) -> bool:
+        try:
+            (self.root / relpath).unlink()
+        except FileNotFoundError:
+            return False
+        _fsync_dir((self.root / relpath).parent)
+        return True
+
+    def list(self, prefix: str) -> list[str]:
+        folder = self.root / prefix
+        if not folder.is_dir():
+            return []
+        return sorted(
+            str(path.relative_to(self.root)) for path in folder.rglob("*") if path.is_file()
+        )
+
+    @contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        """An exclusive lock per file: concurrent loads of one month take turns."""
+        folder = self.root / LOCK_DIR
+        _os_call(lambda: folder.mkdir(parents=True, exist_ok=True), folder)
+        path = folder / f"{key}.lock"
+        with _os_call(lambda: path.open("a"), path) as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _os_call(action, path: Path):
+    try:
+        return action()
+    except OSError as error:
+        if error.errno == errno.ENOSPC:
+            raise LandingError(
+                f"the landing folder is full (no space left on device) writing {path}; "
+                "free space and load again"
+            ) from None
+        if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise LandingError(
+                f"cannot write {path} ({error.strerror}); check LANDING_URI and permissions"
+            ) from None
+        raise LandingError(f"cannot write {path} ({error.strerror})") from None

@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 TAXI ?= all
 
-.PHONY: setup demo test load build lint clean
+.PHONY: setup demo test load build status lint clean
 
 setup: $(VENV)/.installed profiles.yml
 
@@ -29,6 +29,9 @@ load: setup
 
 build: setup
 	$(BIN)/dbt build
+
+status: setup
+	$(BIN)/python -m loader status
 
 lint: setup
 	$(BIN)/ruff check loader tests

@@ -81,8 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--json", action="store_true", help="machine-readable output")
 
-    commands.add_parser(
+    demo = commands.add_parser(
         "demo", parents=[common], help="synthetic mirror -> load -> dbt build -> summary (offline)"
+    )
+    demo.add_argument(
+        "--dir", type=Path, default=None, help="where the demo's mirror, landing and DuckDB go"
     )
     return parser
 
@@ -132,5 +135,5 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from loader.commands import run_demo
 
-        return run_demo()
+        return run_demo(args.dir)
     raise UsageError(f"unknown command {args.command}")  # pragma: no cover

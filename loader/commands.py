@@ -175,8 +175,8 @@ DEMO_MONTHS = (Month(2021, 1), Month(2021, 2))
 DEMO_ROWS = {"green": 20_000, "yellow": 30_000}
 
 
-def run_demo() -> int:
-    folder = PROJECT_ROOT / "demo"
+def run_demo(folder: Path | None = None) -> int:
+    folder = (folder or PROJECT_ROOT / "demo").resolve()
     mirror, lake, database = folder / "mirror", folder / "lake", folder / "taxi.duckdb"
     print("taxi-elt demo: SYNTHETIC data (seeded, realistic shape), no internet needed.")
     print(f"  mirror  {mirror}  (release layout, served as TLC_SOURCE_URL)")

@@ -1,0 +1,162 @@
+"""Shared fixtures: the real TLC files in ../shared, local servers, loader and dbt runners."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support.http_server import serve_folder
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED_TLC = Path(
+    os.environ.get("TLC_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data" / "tlc")
+).resolve()
+
+# Published row counts (../shared/data/tlc/README.md): the truth the tests check against.
+GREEN_ROWS = {
+    "2020-04": 35_612,
+    "2020-10": 95_120,
+    "2021-01": 76_518,
+    "2021-02": 64_572,
+    "2021-03": 83_827,
+    "2021-04": 86_941,
+    "2021-05": 88_180,
+    "2021-06": 86_737,
+    "2021-07": 83_691,
+}
+
+
+@pytest.fixture(scope="session")
+def shared_tlc() -> Path:
+    if not (SHARED_TLC / "green" / "green_tripdata_2021-01.csv.gz").exists():
+        pytest.fail(f"the real TLC files are missing: expected them at {SHARED_TLC}")
+    return SHARED_TLC
+
+
+@pytest.fixture(scope="session")
+def tlc_server(shared_tlc: Path) -> Iterator[str]:
+    """../shared/data/tlc served over HTTP on 127.0.0.1 (read-only, as the release host)."""
+    with serve_folder(shared_tlc) as url:
+        yield url
+
+
+@pytest.fixture
+def mirror(tmp_path: Path) -> Path:
+    """An empty folder in the release layout, for tests that serve files of their own."""
+    folder = tmp_path / "mirror"
+    (folder / "green").mkdir(parents=True)
+    (folder / "yellow").mkdir(parents=True)
+    return folder
+
+
+def gzip_into(source: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with source.open("rb") as raw, gzip.open(target, "wb") as packed:
+        shutil.copyfileobj(raw, packed)
+    return target
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class Workspace:
+    """A landing folder and a DuckDB file of a test's own, with env for loader and dbt."""
+
+    root: Path
+    source_url: str
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "lake"
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.root / "taxi.duckdb"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("TLC_SOURCE_URL", "LANDING_URI", "DUCKDB_PATH", "DBT_TARGET")
+        }
+        env.update(
+            TLC_SOURCE_URL=self.source_url,
+            LANDING_URI=str(self.landing),
+            DUCKDB_PATH=str(self.duckdb_path),
+            DBT_PROFILES_DIR=str(self.root / "profiles"),
+            TLC_HTTP_BACKOFF="0.01",
+            TLC_HTTP_TIMEOUT="10",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(extra)
+        return env
+
+    def loader(self, *args: str, **env: str) -> Run:
+        completed = subprocess.run(
+            [sys.executable, "-m", "loader", *args],
+            cwd=PROJECT_ROOT,
+            env=self.env(**env),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return Run(completed.returncode, completed.stdout, completed.stderr)
+
+    def dbt(self, *args: str, **env: str) -> Run:
+        dbt = str(Path(sys.executable).with_name("dbt"))
+        completed = subprocess.run(
+            [
+                dbt,
+                *args,
+                "--target-path",
+                str(self.root / "target"),
+                "--log-path",
+                str(self.root / "logs"),
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.env(**env),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        return Run(completed.returncode, completed.stdout, completed.stderr)
+
+    def query(self, sql: str) -> list[tuple]:
+        import duckdb
+
+        con = duckdb.connect(str(self.duckdb_path), read_only=True)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+    def landed_files(self) -> list[str]:
+        """Every file under the landing except locks and the (empty) temp folder."""
+        if not self.landing.exists():
+            return []
+        return sorted(
+            str(path.relative_to(self.landing))
+            for path in self.landing.rglob("*")
+            if path.is_file() and "_locks" not in path.parts
+        )
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, tlc_server: str) -> Workspace:
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    shutil.copy(PROJECT_ROOT / "profiles.example.yml", profiles / "profiles.yml")
+    return Workspace(root=tmp_path, source_url=tlc_server)

@@ -1,0 +1,130 @@
+"""Bad input: a clear one-line error, a non-zero exit, nothing landed, good loads unharmed."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+
+import pytest
+
+from tests.conftest import gzip_into
+from tests.support.http_server import serve_folder
+
+
+def one_line_error(run) -> str:
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in run.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--taxi", "green", "--month", "2021-13"], "must be 01 to 12"),
+        (["--taxi", "green", "--month", "abc"], "not of the form YYYY-MM"),
+        (["--taxi", "purple", "--month", "2021-01"], "taxi 'purple' is not one of"),
+        (["--taxi", "../x", "--month", "2021-01"], "taxi '../x' is not one of"),
+        (["--taxi", "green"], "--month"),
+        (["--taxi", "green", "--month", "2021-01'; drop table x; --"], "YYYY-MM"),
+    ],
+)
+def test_bad_arguments_exit_2(workspace, args, message):
+    run = workspace.loader("load", *args)
+    assert run.code == 2
+    assert message in one_line_error(run)
+    assert workspace.landed_files() == []
+
+
+def test_bad_landing_uri_is_refused_before_anything(workspace):
+    run = workspace.loader("load", "--taxi", "green", "--month", "2021-01", LANDING_URI="lake'x")
+    assert run.code == 2
+    assert "LANDING_URI" in one_line_error(run)
+
+
+def cut_in_half(shared, mirror):
+    data = (shared / "green/green_tripdata_2021-01.csv.gz").read_bytes()
+    (mirror / "green/green_tripdata_2021-01.csv.gz").write_bytes(data[: len(data) // 2])
+
+
+def html_page(shared, mirror):
+    shutil.copy(
+        shared / "broken/green_tripdata_2021-01_html_page_not_gzip.csv.gz",
+        mirror / "green/green_tripdata_2021-01.csv.gz",
+    )
+
+
+def truncated_yellow(shared, mirror):
+    gzip_into(
+        shared / "samples/yellow_tripdata_2021-01_head_truncated.csv",
+        mirror / "yellow/yellow_tripdata_2021-01.csv.gz",
+    )
+
+
+def renamed_header(shared, mirror):
+    gzip_into(
+        shared / "samples/yellow_tripdata_2020-01_random10k_renamed_header.csv",
+        mirror / "yellow/yellow_tripdata_2021-01.csv.gz",
+    )
+
+
+def merge_conflict(shared, mirror):
+    gzip_into(
+        shared / "broken/green_tripdata_2020-01_merge_conflict_markers.csv",
+        mirror / "green/green_tripdata_2021-01.csv.gz",
+    )
+
+
+def empty_gzip(shared, mirror):
+    (mirror / "green/green_tripdata_2021-01.csv.gz").write_bytes(gzip.compress(b""))
+
+
+def excel_mangled(shared, mirror):
+    gzip_into(
+        shared / "broken/yellow_tripdata_2021-01_excel_mangled.csv",
+        mirror / "yellow/yellow_tripdata_2021-01.csv.gz",
+    )
+
+
+@pytest.mark.parametrize(
+    ("prepare", "taxi", "message"),
+    [
+        (None, "green", "is not published at .* \\(HTTP 404\\)"),
+        (cut_in_half, "green", "ends before its gzip trailer .* truncated"),
+        (html_page, "green", "is not gzip: it starts with an HTML/XML page"),
+        (truncated_yellow, "yellow", "incomplete row 24427 .* no final newline"),
+        (renamed_header, "yellow", "unknown columns vendor_id, .*missing columns VendorID"),
+        (merge_conflict, "green", "unknown columns <<<<<<< HEAD"),
+        (empty_gzip, "green", "is empty"),
+        (excel_mangled, "yellow", "tpep_pickup_datetime is '1/1/2021 0:30'"),
+    ],
+)
+def test_bad_files_are_rejected_whole(workspace, shared_tlc, mirror, prepare, taxi, message):
+    # A good month is landed first: a bad file must leave it exactly as it was.
+    good = workspace.loader("load", "--taxi", "green", "--month", "2021-02")
+    assert good.code == 0, good.stderr
+    before = {path: (workspace.landing / path).read_bytes() for path in workspace.landed_files()}
+
+    if prepare is not None:
+        prepare(shared_tlc, mirror)
+    with serve_folder(mirror) as url:
+        run = workspace.loader("load", "--taxi", taxi, "--month", "2021-01", "--source-url", url)
+    assert run.code == 1
+    line = one_line_error(run)
+    assert re.search(message, line), line
+    assert "nothing was landed" in line or "HTTP 404" in line
+    after = {path: (workspace.landing / path).read_bytes() for path in workspace.landed_files()}
+    assert after == before  # nothing new at any final name, nothing half-written, nothing changed
+
+    # A good load still works afterwards.
+    fine = workspace.loader("load", "--taxi", "green", "--month", "2021-01")
+    assert fine.code == 0, fine.stderr
+    assert "76,518 rows" in fine.stdout
+
+
+def test_debug_shows_the_traceback(workspace):
+    run = workspace.loader("load", "--taxi", "green", "--month", "2030-01", "--debug")
+    assert run.code == 1
+    assert "Traceback" in run.stderr and "HTTP 404" in run.stderr

@@ -1,0 +1,37 @@
+import json
+
+from loader.manifest import ManifestRecord, manifest_path, utc_now
+from loader.months import Month
+from loader.taxis import YELLOW
+
+RECORD = ManifestRecord(
+    taxi="yellow",
+    month="2021-03",
+    file="yellow_tripdata_2021-03.csv",
+    uri="gs://bucket/landing/yellow/yellow_tripdata_2021-03.csv",
+    source_url="https://host/yellow/yellow_tripdata_2021-03.csv.gz",
+    source_validator='"etag-1"',
+    bytes_compressed=40_000_000,
+    bytes_uncompressed=180_000_000,
+    rows=1_925_152,
+    crc32c="AAAAAA==",
+    landed_at=utc_now(),
+)
+
+
+def test_one_line_of_json_that_round_trips():
+    text = RECORD.to_json()
+    assert text.endswith("\n") and text.count("\n") == 1
+    assert ManifestRecord.from_json(text) == RECORD
+    assert json.loads(text)["rows"] == 1_925_152
+
+
+def test_unknown_fields_from_a_newer_loader_are_ignored():
+    data = json.loads(RECORD.to_json())
+    data["added_later"] = 1
+    assert ManifestRecord.from_json(json.dumps(data)) == RECORD
+
+
+def test_path_and_timestamp_format():
+    assert manifest_path(YELLOW, Month(2021, 3)) == "_manifest/yellow/yellow_tripdata_2021-03.json"
+    assert len(RECORD.landed_at) == len("2026-01-01T00:00:00.000000Z")

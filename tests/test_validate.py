@@ -1,0 +1,150 @@
+import random
+
+import pytest
+
+from loader.errors import ValidationError
+from loader.taxis import GREEN, YELLOW
+from loader.validate import TripCsvValidator
+
+HEADER = ",".join(YELLOW.columns)
+ROW = "1,2020-01-01 00:28:15,2020-01-01 00:33:03,1,1.20,1,N,238,239,1,6,3,0.5,1.47,0,0.3,11.27,2.5"
+GREEN_ROW = ",2021-01-01 00:15:56,2021-01-01 00:19:52,,,43,151,,1.01,5.5,0.5,0.5,0,0,,0.3,6.8,,,"
+
+
+def check(data: bytes, taxi=YELLOW, chunk: int | None = None) -> TripCsvValidator:
+    validator = TripCsvValidator(taxi, "f.csv.gz")
+    chunk = chunk or len(data) or 1
+    for start in range(0, len(data), chunk):
+        validator.feed(data[start : start + chunk])
+    validator.finish()
+    return validator
+
+
+def csv(*rows: str, newline: str = "\n", header: str = HEADER, final_newline=True) -> bytes:
+    text = newline.join([header, *rows])
+    return (text + (newline if final_newline else "")).encode()
+
+
+def test_counts_rows_and_bytes():
+    data = csv(ROW, ROW, ROW)
+    validator = check(data)
+    assert validator.rows == 3
+    assert validator.bytes == len(data)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5, 17, 100, 4096])
+def test_any_chunking_gives_the_same_count(chunk):
+    rows = [ROW] * 300
+    assert check(csv(*rows), chunk=chunk).rows == 300
+
+
+def test_crlf_green_file():
+    validator = check(
+        csv(GREEN_ROW, GREEN_ROW, newline="\r\n", header=",".join(GREEN.columns)), GREEN
+    )
+    assert validator.rows == 2
+    assert validator.crlf
+
+
+def test_last_row_without_newline_is_complete():
+    assert check(csv(ROW, ROW, final_newline=False)).rows == 2
+
+
+def test_cut_off_last_row_is_rejected():
+    data = csv(ROW, ROW[:40], final_newline=False)
+    with pytest.raises(ValidationError, match="incomplete row 2 .* no final newline"):
+        check(data, chunk=7)
+
+
+def test_short_row_in_the_middle_is_named():
+    rows = [ROW] * 1000
+    rows[616] = ROW.rsplit(",", 2)[0]
+    with pytest.raises(
+        ValidationError, match=r"row 617 \(line 618\) has 16 fields; the header has 18"
+    ):
+        check(csv(*rows), chunk=4096)
+
+
+def test_long_row_and_compensating_rows_are_caught():
+    # One row with a field too many and one with a field too few: the total number of commas
+    # is right, so only a per-row check catches it.
+    rows = [ROW] * 100
+    rows[10] = ROW + ",9"
+    rows[20] = ROW.rsplit(",", 1)[0]
+    with pytest.raises(ValidationError, match="row 11 .* has 19 fields"):
+        check(csv(*rows))
+
+
+def test_blank_line_is_rejected():
+    with pytest.raises(ValidationError, match="row 2 .* is blank"):
+        check(csv(ROW, "", ROW))
+
+
+def test_header_only_and_empty():
+    with pytest.raises(ValidationError, match="header but no rows"):
+        check(csv())
+    with pytest.raises(ValidationError, match="is empty"):
+        check(b"")
+
+
+def test_renamed_header_lists_unknown_and_missing():
+    header = HEADER.replace("VendorID", "vendor_id").replace("RatecodeID", "rate_code_id")
+    with pytest.raises(ValidationError) as error:
+        check(csv(ROW, header=header))
+    message = str(error.value)
+    assert "unknown columns vendor_id, rate_code_id" in message
+    assert "missing columns VendorID, RatecodeID" in message
+
+
+def test_green_header_served_as_yellow():
+    with pytest.raises(ValidationError, match="not a yellow trip header.*lpep_pickup_datetime"):
+        check(csv(GREEN_ROW, header=",".join(GREEN.columns)))
+
+
+def test_reordered_columns_are_rejected():
+    columns = list(YELLOW.columns)
+    columns[0], columns[1] = columns[1], columns[0]
+    with pytest.raises(ValidationError, match="unexpected order"):
+        check(csv(ROW, header=",".join(columns)))
+
+
+def test_quoted_header_and_bom_are_accepted():
+    header = "\ufeff" + ",".join(f'"{name}"' for name in YELLOW.columns)
+    assert check(csv(ROW, header=header)).rows == 1
+
+
+def test_quoted_fields_with_commas_and_newlines():
+    quoted = ROW.replace(",N,", ',"N, held\nin car",', 1)
+    data = csv(ROW, quoted, ROW)
+    for chunk in (3, 50, len(data)):
+        assert check(data, chunk=chunk).rows == 3
+
+
+def test_unterminated_quote_is_rejected():
+    with pytest.raises(ValidationError, match="never closes"):
+        check(csv(ROW, ROW.replace(",N,", ',"N,', 1)))
+
+
+def test_spreadsheet_dates_are_rejected():
+    mangled = ROW.replace("2020-01-01 00:28:15", "1/1/2020 0:28")
+    with pytest.raises(ValidationError, match=r"tpep_pickup_datetime is '1/1/2020 0:28'"):
+        check(csv(mangled, ROW))
+
+
+def test_merge_conflict_markers_are_rejected():
+    data = b"<<<<<<< HEAD\n" + csv(ROW)
+    with pytest.raises(ValidationError, match="unknown columns <<<<<<< HEAD"):
+        check(data)
+
+
+def test_random_chunking_agrees_with_whole_file():
+    rng = random.Random(7)
+    data = csv(*([ROW, ROW.replace("1.20", ".61")] * 2000), final_newline=False)
+    validator = TripCsvValidator(YELLOW, "f")
+    position = 0
+    while position < len(data):
+        step = rng.randint(1, 3000)
+        validator.feed(data[position : position + step])
+        position += step
+    validator.finish()
+    assert validator.rows == 4000

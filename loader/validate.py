@@ -34,6 +34,7 @@ class TripCsvValidator:
         self.crlf = False
         self._fields = len(taxi.columns)
         self._row_pattern = b"," * (self._fields - 1) + b"\n"
+        self._expected = b""  # the pattern repeated, grown on demand, compared without copies
         self._pending = b""  # the last, incomplete line of what was fed so far
         self._open_record = b""  # a quoted record that spans lines, not yet closed
         self._header_seen = False
@@ -42,20 +43,54 @@ class TripCsvValidator:
 
     def feed(self, data: bytes) -> None:
         self.bytes += len(data)
+        if not self._header_seen:
+            newline = data.find(b"\n")
+            if newline < 0:
+                self._hold(data)
+                return
+            self._check_header(self._pending + data[: newline + 1])
+            self._pending = b""
+            data = data[newline + 1 :]
         end = data.rfind(b"\n")
         if end < 0:
-            self._pending += data
-            if len(self._pending) > _MAX_LINE:
-                self._fail(f"line {self._line_number()} is longer than 1 MB: not a trip CSV")
+            self._hold(data)
             return
-        block = self._pending + data[: end + 1] if self._pending else data[: end + 1]
+        if self._timestamp_rows_left:
+            self._check_timestamps(self._pending + data[: end + 1])
+        if self._open_record or b'"' in data or b'"' in self._pending:
+            self._check_rows_slowly(self._pending + data[: end + 1], last_row_unterminated=False)
+        elif not self._separators_match(data):
+            # Walk the lines only now, to name the first bad row.
+            self._check_rows_slowly(self._pending + data[: end + 1], last_row_unterminated=False)
+            raise AssertionError("unreachable: the slow check must fail")  # pragma: no cover
         self._pending = data[end + 1 :]
-        if not self._header_seen:
-            newline = block.index(b"\n")
-            self._check_header(block[: newline + 1])
-            block = block[newline + 1 :]
-        if block:
-            self._check_rows(block)
+
+    def _separators_match(self, data: bytes) -> bool:
+        """Fast path: the commas and newlines of every complete line follow the pattern.
+
+        The partial line carried from the previous chunk contributes its commas to the first
+        line; everything after the chunk's last newline is carried to the next one.
+        """
+        carried = self._pending.count(b",")
+        if carried >= self._fields:
+            return False
+        separators = data.translate(None, _DROP_ALL_BUT_SEPARATORS)
+        complete = separators.rfind(b"\n") + 1
+        total = carried + complete
+        if total % len(self._row_pattern):
+            return False
+        if len(self._expected) < total:
+            self._expected = self._row_pattern * (2 * total // len(self._row_pattern) + 1)
+        view = memoryview(separators)[:complete]
+        if view != memoryview(self._expected)[carried:total]:
+            return False
+        self.rows += total // len(self._row_pattern)
+        return True
+
+    def _hold(self, data: bytes) -> None:
+        self._pending += data
+        if len(self._pending) > _MAX_LINE:
+            self._fail(f"line {self._line_number()} is longer than 1 MB: not a trip CSV")
 
     def finish(self) -> None:
         if self._pending:
@@ -63,7 +98,9 @@ class TripCsvValidator:
                 self._check_header(self._pending)
             else:
                 # The file ends without a newline: the last row must still be whole.
-                self._check_rows(self._pending + b"\n", last_row_unterminated=True)
+                if self._timestamp_rows_left:
+                    self._check_timestamps(self._pending)
+                self._check_rows_slowly(self._pending + b"\n", last_row_unterminated=True)
             self._pending = b""
         if self._open_record:
             self._fail(f"row {self.rows + 1} opens a quoted field that never closes")
@@ -114,19 +151,6 @@ class TripCsvValidator:
         ]
 
     # -- rows --------------------------------------------------------------------------------
-
-    def _check_rows(self, block: bytes, *, last_row_unterminated: bool = False) -> None:
-        if self._timestamp_rows_left:
-            self._check_timestamps(block)
-        if self._open_record or b'"' in block:
-            self._check_rows_slowly(block, last_row_unterminated)
-            return
-        separators = block.translate(None, _DROP_ALL_BUT_SEPARATORS)
-        rows = block.count(b"\n")
-        if separators != self._row_pattern * rows:
-            self._check_rows_slowly(block, last_row_unterminated)  # names the bad row
-            raise AssertionError("unreachable: the slow check must fail")  # pragma: no cover
-        self.rows += rows
 
     def _check_rows_slowly(self, block: bytes, last_row_unterminated: bool) -> None:
         """Line by line: parse quoted fields properly and name the first bad row."""

@@ -148,3 +148,51 @@ def test_random_chunking_agrees_with_whole_file():
         position += step
     validator.finish()
     assert validator.rows == 4000
+
+
+def reference_rows(data: bytes, fields: int) -> int | None:
+    """Naive check with the csv module: the row count, or None if any row is malformed."""
+    import csv as csv_module
+    import io
+
+    text = data.decode()
+    rows = list(csv_module.reader(io.StringIO(text, newline="")))
+    if not rows or rows[0] != list(YELLOW.columns):
+        return None
+    body = rows[1:]
+    if not body or any(len(row) != fields for row in body):
+        return None
+    return len(body)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_fast_path_agrees_with_a_naive_parser(seed):
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(rng.randint(1, 400)):
+        row = ROW.split(",")
+        roll = rng.random()
+        if roll < 0.05:
+            row[6] = '"Y, quoted"'
+        elif roll < 0.07:
+            row[6] = '"multi\nline"'
+        elif roll < 0.075 and seed % 3 == 0:
+            row.append("extra")
+        elif roll < 0.08 and seed % 3 == 1:
+            row.pop()
+        rows.append(",".join(row))
+    newline = "\r\n" if seed % 2 else "\n"
+    data = csv(*rows, newline=newline, final_newline=seed % 5 != 0)
+    expected = reference_rows(data, len(YELLOW.columns))
+    validator = TripCsvValidator(YELLOW, "f")
+    try:
+        position = 0
+        while position < len(data):
+            step = rng.choice((1, 3, 64, 500, 5000, 100_000))
+            validator.feed(data[position : position + step])
+            position += step
+        validator.finish()
+    except ValidationError:
+        assert expected is None
+    else:
+        assert validator.rows == expected

@@ -22,7 +22,7 @@ from tenacity import (
 from loader.config import Settings
 from loader.errors import TransientSourceError, ValidationError
 from loader.inflate import Gunzip
-from loader.landing import Landing
+from loader.landing import Landing, LandingWriter
 from loader.manifest import ManifestRecord, manifest_path, utc_now
 from loader.months import Month
 from loader.source import Download, Source, redact
@@ -116,10 +116,10 @@ def _land_once(
         assert previous is not None
         return _unchanged(previous, landing.file_uri(relpath))
     try:
-        stats = _stream(download, landing, relpath, taxi, name, progress)
+        streamed = _stream(download, landing, relpath, taxi, name, progress)
     finally:
         download.close()
-    gunzip, validator, checksum, writer = stats
+    checksum, writer = streamed.crc32c, streamed.writer
     if previous is not None and intact and previous.crc32c == checksum:
         writer.abort()
         if previous.source_validator != download.validator:
@@ -136,9 +136,9 @@ def _land_once(
         uri=landing.file_uri(relpath),
         source_url=redact(url),
         source_validator=download.validator,
-        bytes_compressed=gunzip.compressed_bytes,
-        bytes_uncompressed=validator.bytes,
-        rows=validator.rows,
+        bytes_compressed=streamed.bytes_compressed,
+        bytes_uncompressed=streamed.bytes_uncompressed,
+        rows=streamed.rows,
         crc32c=checksum,
         landed_at=utc_now(),
         previous_crc32c=previous.crc32c if replaced else None,
@@ -160,6 +160,17 @@ def _land_once(
     )
 
 
+@dataclass(frozen=True)
+class _Streamed:
+    """A validated file in a temporary, not yet published."""
+
+    writer: LandingWriter
+    crc32c: str
+    rows: int
+    bytes_compressed: int
+    bytes_uncompressed: int
+
+
 def _stream(
     download: Download,
     landing: Landing,
@@ -167,7 +178,7 @@ def _stream(
     taxi: TaxiType,
     name: str,
     progress: Callable[[int | None], Progress] | None,
-):
+) -> _Streamed:
     """The one pass: compressed chunks in, validated CSV out to a temporary; nothing published."""
     gunzip = Gunzip(name)
     validator = TripCsvValidator(taxi, name)
@@ -190,8 +201,13 @@ def _stream(
     except BaseException:
         writer.abort()
         raise
-    checksum = base64.b64encode(crc.digest()).decode("ascii")
-    return gunzip, validator, checksum, writer
+    return _Streamed(
+        writer=writer,
+        crc32c=base64.b64encode(crc.digest()).decode("ascii"),
+        rows=validator.rows,
+        bytes_compressed=gunzip.compressed_bytes,
+        bytes_uncompressed=validator.bytes,
+    )
 
 
 def _landed_intact(landing: Landing, taxi: TaxiType, month: Month, record: ManifestRecord) -> bool:

@@ -134,9 +134,10 @@ class Source:
                 "try again later"
             ) from None
         except (requests.ConnectionError, requests.Timeout) as error:
-            raise TransientSourceError(
-                f"{name}: cannot reach {redact(url)} ({_reason(error)}); "
-                "check the network and TLC_SOURCE_URL"
+            # urllib3 already retried the connection with backoff: this is final.
+            raise SourceError(
+                f"{name}: cannot reach {redact(url)} after {self._tries} tries "
+                f"({_reason(error)}); check the network and TLC_SOURCE_URL"
             ) from None
         except requests.RequestException as error:
             raise SourceError(f"{name}: request to {redact(url)} failed ({error})") from None

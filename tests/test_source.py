@@ -105,9 +105,10 @@ def test_local_folder_and_file_url(folder):
         source_for(str(folder)).open(month_url(str(folder), GREEN, Month(2030, 1)), "f")
 
 
-def test_unreachable_host_is_transient():
-    with pytest.raises(TransientSourceError, match="cannot reach"):
-        fetch(source_for("http://127.0.0.1:9", tries=1))
+def test_unreachable_host_fails_after_the_connection_retries():
+    with pytest.raises(SourceError, match="cannot reach .* after 2 tries") as error:
+        fetch(source_for("http://127.0.0.1:9", tries=2))
+    assert not isinstance(error.value, TransientSourceError)  # not retried a second time
 
 
 def test_redact_hides_credentials_and_tokens():

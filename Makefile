@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 TAXI ?= all
+JOBS ?= 4
 
-.PHONY: setup demo test load build status lint clean
+.PHONY: setup demo test load backfill sync build status purge lint clean
 
 setup: $(VENV)/.installed profiles.yml
 
@@ -27,11 +28,20 @@ test: setup
 load: setup
 	$(BIN)/python -m loader load --taxi $(TAXI) --month $(MONTH)
 
+backfill: setup
+	$(BIN)/python -m loader backfill --from $(FROM) --to $(TO) --taxi $(TAXI) --jobs $(JOBS)
+
+sync: setup
+	$(BIN)/python -m loader sync --taxi $(TAXI)
+
 build: setup
 	$(BIN)/dbt build
 
 status: setup
 	$(BIN)/python -m loader status
+
+purge: setup
+	$(BIN)/python -m loader purge --taxi $(TAXI) --month $(MONTH) --yes
 
 lint: setup
 	$(BIN)/ruff check loader tests

@@ -30,7 +30,8 @@ def run_dbt(args: list[str], env: Mapping[str, str] | None = None, quiet: bool =
             environment["DBT_PROFILES_DIR"] = fallback
         command = [dbt_executable(), *(["--quiet"] if quiet else []), *args]
         completed = subprocess.run(command, cwd=PROJECT_ROOT, env=environment, check=False)
-    summary = _summary(PROJECT_ROOT / "target" / "run_results.json")
+    target = Path(environment.get("DBT_TARGET_PATH") or PROJECT_ROOT / "target")
+    summary = _summary((PROJECT_ROOT / target) / "run_results.json")
     if completed.returncode != 0:
         raise LoaderError(
             f"dbt {args[0]} failed (exit {completed.returncode}; {summary}); see its output "

@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from loader import __version__
@@ -47,6 +48,16 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not an ISO 8601 time") from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} needs a zone, e.g. Z or -05:00")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="log details and tracebacks")
@@ -66,6 +77,35 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--force", action="store_true", help="download even if the source looks unchanged"
     )
+
+    backfill = commands.add_parser(
+        "backfill", parents=[common, location], help="land a range of months, then one dbt build"
+    )
+    backfill.add_argument("--from", dest="first", type=_month, required=True, help="YYYY-MM")
+    backfill.add_argument("--to", dest="last", type=_month, required=True, help="YYYY-MM")
+    backfill.add_argument("--taxi", type=_taxis, default=_taxis("all"))
+    backfill.add_argument("--jobs", type=_positive_int, default=4, help="loads at once (4)")
+    backfill.add_argument("--no-build", action="store_true", help="skip the dbt build")
+    backfill.add_argument("--force", action="store_true", help="download even if unchanged")
+
+    sync = commands.add_parser(
+        "sync",
+        parents=[common, location],
+        help="scheduled catch-up: load every due month not landed yet, then build",
+    )
+    sync.add_argument("--taxi", type=_taxis, default=_taxis("all"))
+    sync.add_argument("--jobs", type=_positive_int, default=4)
+    sync.add_argument("--no-build", action="store_true", help="skip the dbt build")
+    sync.add_argument(
+        "--now", type=_instant, default=None, help="pretend it is this time (ISO 8601 with zone)"
+    )
+
+    purge = commands.add_parser(
+        "purge", parents=[common, location], help="remove a landed month and its manifest record"
+    )
+    purge.add_argument("--taxi", type=_taxis, default=_taxis("all"))
+    purge.add_argument("--month", type=_month, required=True)
+    purge.add_argument("--yes", action="store_true", help="confirm")
 
     sample = commands.add_parser(
         "sample", parents=[common], help="write a synthetic mirror in the release layout"
@@ -124,12 +164,34 @@ def _run(args: argparse.Namespace) -> int:
         from loader.commands import run_load
 
         return run_load(_settings(args), args.taxi, [args.month], force=args.force)
+    if args.command == "backfill":
+        from loader.backfill import run_backfill
+
+        return run_backfill(
+            _settings(args),
+            args.taxi,
+            args.first,
+            args.last,
+            jobs=args.jobs,
+            build=not args.no_build,
+            force=args.force,
+        )
+    if args.command == "sync":
+        from loader.sync import run_sync
+
+        return run_sync(
+            _settings(args), args.taxi, now=args.now, jobs=args.jobs, build=not args.no_build
+        )
+    if args.command == "purge":
+        from loader.purge import run_purge
+
+        return run_purge(_settings(args), args.taxi, args.month, yes=args.yes)
     if args.command == "sample":
         from loader.commands import run_sample
 
         return run_sample(args.out, args.taxi, args.month, args.rows, args.seed)
     if args.command == "status":
-        from loader.commands import run_status
+        from loader.status import run_status
 
         return run_status(_settings(args), as_json=args.json)
     if args.command == "demo":

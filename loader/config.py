@@ -11,16 +11,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 
 from loader.errors import UsageError
+from loader.months import Month
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_SOURCE_URL = "https://github.com/DataTalksClub/nyc-tlc-data/releases/download"
 DEFAULT_LANDING_URI = "lake"
 DEFAULT_DUCKDB_PATH = "taxi.duckdb"
+DEFAULT_SCHEDULE_TZ = "America/New_York"
+DEFAULT_SYNC_FROM = "2019-01"
 
 # Local paths and gs:// URIs end up inside SQL string literals (read_csv('...')) and object
 # names, so only plain characters pass: no quotes, semicolons, whitespace or control characters.
@@ -37,6 +41,8 @@ class Settings:
     http_timeout: float
     http_tries: int
     http_backoff: float
+    schedule_tz: ZoneInfo
+    sync_from: Month
 
 
 def read_dotenv(project_root: Path = PROJECT_ROOT) -> None:
@@ -65,6 +71,8 @@ def load_settings(
         http_timeout=_positive_float(env, "TLC_HTTP_TIMEOUT", 60.0),
         http_tries=int(_positive_float(env, "TLC_HTTP_TRIES", 5)),
         http_backoff=_positive_float(env, "TLC_HTTP_BACKOFF", 1.0, allow_zero=True),
+        schedule_tz=_zone(env.get("SCHEDULE_TZ") or DEFAULT_SCHEDULE_TZ),
+        sync_from=_month(env.get("SYNC_FROM") or DEFAULT_SYNC_FROM),
     )
 
 
@@ -120,6 +128,22 @@ def _positive_float(env: Mapping[str, str], name: str, default: float, *, allow_
     if value < 0 or (value == 0 and not allow_zero):
         raise UsageError(f"{name}={_shown(raw)} must be greater than 0")
     return value
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"SCHEDULE_TZ={_shown(name)} is not a time zone name such as America/New_York"
+        ) from None
+
+
+def _month(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError as error:
+        raise UsageError(f"SYNC_FROM: {error}") from None
 
 
 def _shown(value: str) -> str:

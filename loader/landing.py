@@ -39,6 +39,7 @@ class Landing(Protocol):
     def delete(self, relpath: str) -> bool: ...
     def list(self, prefix: str) -> list[str]: ...
     def lock(self, key: str) -> AbstractContextManager[None]: ...
+    def try_lock(self, key: str) -> AbstractContextManager[bool]: ...
 
 
 def open_landing(uri: str) -> Landing:
@@ -136,13 +137,29 @@ class LocalLanding:
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:
         """An exclusive lock per file: concurrent loads of one month take turns."""
+        with self._flock(key, blocking=True):
+            yield
+
+    @contextmanager
+    def try_lock(self, key: str) -> Iterator[bool]:
+        """Yields False at once if another process holds the lock (a sync already running)."""
+        with self._flock(key, blocking=False) as acquired:
+            yield acquired
+
+    @contextmanager
+    def _flock(self, key: str, *, blocking: bool) -> Iterator[bool]:
         folder = self.root / LOCK_DIR
         _os_call(lambda: folder.mkdir(parents=True, exist_ok=True), folder)
         path = folder / f"{key}.lock"
+        # The lock is the open file description: the kernel drops it if the process dies.
         with _os_call(lambda: path.open("a"), path) as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 

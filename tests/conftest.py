@@ -90,13 +90,16 @@ class Workspace:
         env = {
             key: value
             for key, value in os.environ.items()
-            if key not in ("TLC_SOURCE_URL", "LANDING_URI", "DUCKDB_PATH", "DBT_TARGET")
+            if key
+            not in ("TLC_SOURCE_URL", "LANDING_URI", "DUCKDB_PATH", "DBT_TARGET", "SYNC_FROM")
         }
         env.update(
             TLC_SOURCE_URL=self.source_url,
             LANDING_URI=str(self.landing),
             DUCKDB_PATH=str(self.duckdb_path),
             DBT_PROFILES_DIR=str(self.root / "profiles"),
+            DBT_TARGET_PATH=str(self.root / "target"),
+            DBT_LOG_PATH=str(self.root / "logs"),
             TLC_HTTP_BACKOFF="0.01",
             TLC_HTTP_TIMEOUT="10",
             PYTHONUNBUFFERED="1",
@@ -118,14 +121,7 @@ class Workspace:
     def dbt(self, *args: str, **env: str) -> Run:
         dbt = str(Path(sys.executable).with_name("dbt"))
         completed = subprocess.run(
-            [
-                dbt,
-                *args,
-                "--target-path",
-                str(self.root / "target"),
-                "--log-path",
-                str(self.root / "logs"),
-            ],
+            [dbt, *args],
             cwd=PROJECT_ROOT,
             env=self.env(**env),
             capture_output=True,

@@ -1,0 +1,43 @@
+"""Remove a landed month and its manifest record so it can be loaded again."""
+
+from __future__ import annotations
+
+from loader.config import Settings
+from loader.errors import UsageError
+from loader.landing import open_landing
+from loader.load import landed_relpath, read_record
+from loader.manifest import manifest_path
+from loader.months import Month
+from loader.taxis import TaxiType
+
+
+def run_purge(settings: Settings, taxis: list[TaxiType], month: Month, *, yes: bool) -> int:
+    landing = open_landing(settings.landing_uri)
+    if not yes:
+        raise UsageError(
+            f"purge removes landed files for {month}; add --yes to confirm (make purge passes it)"
+        )
+    purged = []
+    for taxi in taxis:
+        with landing.lock(f"{taxi.name}_{month}"):
+            record = read_record(landing, taxi, month)
+            # The manifest record goes first: a crash in between leaves a file nobody merges,
+            # which the next load of the month repairs, never a record without its file.
+            had_record = landing.delete(manifest_path(taxi, month))
+            had_file = landing.delete(landed_relpath(taxi, month))
+        if not (had_record or had_file):
+            print(f"nothing landed for {taxi.name} {month}")
+            continue
+        rows = f" ({record.rows:,} rows)" if record else ""
+        print(
+            f"purged     {taxi.landed_name(month)}{rows}: removed "
+            f"{landing.file_uri(landed_relpath(taxi, month))} and its manifest record"
+        )
+        purged.append(taxi)
+    for taxi in purged:
+        print(
+            f"Its rows stay in {taxi.name}_tripdata until `dbt build --full-refresh --select "
+            f"{taxi.name}_tripdata` rebuilds the table from the files still landed; until then "
+            "the reconciliation test and `status` report them. Or load the month again."
+        )
+    return 0

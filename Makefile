@@ -8,16 +8,14 @@ JOBS ?= 4
 
 .PHONY: setup demo test load backfill sync build status purge lint clean
 
-setup: $(VENV)/.installed profiles.yml
+setup: $(VENV)/.installed
 
 # Re-installs only when the pins change; fast when done.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m loader setup
 	touch $@
-
-profiles.yml:
-	cp profiles.example.yml profiles.yml
 
 demo: setup
 	$(BIN)/python -m loader demo

@@ -31,7 +31,7 @@ def land_many(
     settings: Settings, tasks: list[tuple[TaxiType, Month]], jobs: int, *, force: bool = False
 ) -> tuple[list[LoadResult], list[Failure]]:
     """Load every task with at most `jobs` at once; one line per file as each finishes."""
-    landing = open_landing(settings.landing_uri)
+    landing = open_landing(settings)
     results: list[LoadResult] = []
     failures: list[Failure] = []
     printing = threading.Lock()

@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--json", action="store_true", help="machine-readable output")
 
+    commands.add_parser(
+        "setup", parents=[common], help="offline one-time set-up (make setup runs it)"
+    )
+
     demo = commands.add_parser(
         "demo", parents=[common], help="synthetic mirror -> load -> dbt build -> summary (offline)"
     )
@@ -138,8 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Libraries speak only through our one-line errors unless --debug asks for more.
     for noisy in ("urllib3", "google", "requests"):
-        logging.getLogger(noisy).setLevel(logging.INFO if args.debug else logging.WARNING)
+        logging.getLogger(noisy).setLevel(logging.INFO if args.debug else logging.ERROR)
     try:
         read_dotenv()
         return _run(args)
@@ -194,6 +199,10 @@ def _run(args: argparse.Namespace) -> int:
         from loader.status import run_status
 
         return run_status(_settings(args), as_json=args.json)
+    if args.command == "setup":
+        from loader.setup import run_setup
+
+        return run_setup()
     if args.command == "demo":
         from loader.commands import run_demo
 

@@ -26,7 +26,7 @@ def run_load(
     settings: Settings, taxis: list[TaxiType], months: list[Month], *, force: bool = False
 ) -> int:
     """Load each (taxi, month); carry on past a failure, report it, exit 1 if any failed."""
-    landing = open_landing(settings.landing_uri)
+    landing = open_landing(settings)
     source = Source(settings)
     failures: list[str] = []
     try:

@@ -13,13 +13,21 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from loader.config import Settings
 from loader.errors import LandingError
 
 TMP_DIR = "_tmp"
 LOCK_DIR = "_locks"
+
+
+@dataclass(frozen=True)
+class ObjectStat:
+    size: int
+    crc32c: str | None  # known without reading the object on GCS; None on a local folder
 
 
 class LandingWriter(Protocol):
@@ -32,7 +40,7 @@ class Landing(Protocol):
     uri: str
 
     def file_uri(self, relpath: str) -> str: ...
-    def size(self, relpath: str) -> int | None: ...
+    def stat(self, relpath: str) -> ObjectStat | None: ...
     def writer(self, relpath: str) -> LandingWriter: ...
     def read_text(self, relpath: str) -> str | None: ...
     def write_text(self, relpath: str, text: str) -> None: ...
@@ -42,12 +50,13 @@ class Landing(Protocol):
     def try_lock(self, key: str) -> AbstractContextManager[bool]: ...
 
 
-def open_landing(uri: str) -> Landing:
-    if uri.startswith("gs://"):
+def open_landing(settings: Settings) -> Landing:
+    """The landing LANDING_URI names: gs://<bucket>/<prefix>, or a local folder."""
+    if settings.landing_uri.startswith("gs://"):
         from loader.gcs import GcsLanding
 
-        return GcsLanding(uri)
-    return LocalLanding(Path(uri))
+        return GcsLanding(settings.landing_uri, timeout=settings.http_timeout)
+    return LocalLanding(Path(settings.landing_uri))
 
 
 class LocalFileWriter:
@@ -85,9 +94,9 @@ class LocalLanding:
     def file_uri(self, relpath: str) -> str:
         return str(self.root / relpath)
 
-    def size(self, relpath: str) -> int | None:
+    def stat(self, relpath: str) -> ObjectStat | None:
         try:
-            return (self.root / relpath).stat().st_size
+            return ObjectStat(size=(self.root / relpath).stat().st_size, crc32c=None)
         except FileNotFoundError:
             return None
 

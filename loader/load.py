@@ -211,8 +211,13 @@ def _stream(
 
 
 def _landed_intact(landing: Landing, taxi: TaxiType, month: Month, record: ManifestRecord) -> bool:
-    """The landed object is there with the recorded size (cheap; status checks content)."""
-    return landing.size(landed_relpath(taxi, month)) == record.bytes_uncompressed
+    """The landed object is there with the recorded size, and checksum where that is free."""
+    stat = landing.stat(landed_relpath(taxi, month))
+    return (
+        stat is not None
+        and stat.size == record.bytes_uncompressed
+        and stat.crc32c in (None, record.crc32c)
+    )
 
 
 def _write_record(landing: Landing, taxi: TaxiType, month: Month, fields: dict) -> None:

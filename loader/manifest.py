@@ -44,8 +44,9 @@ class ManifestRecord:
 
 
 def manifest_path(taxi: TaxiType, month: Month) -> str:
-    """Relative path of the record inside the landing."""
-    return f"{MANIFEST_DIR}/{taxi.name}/{taxi.file_stem(month)}.json"
+    """Relative path of the record inside the landing. One flat folder, so a single wildcard
+    (`_manifest/*.json`) reads it on DuckDB and on BigQuery alike."""
+    return f"{MANIFEST_DIR}/{taxi.file_stem(month)}.json"
 
 
 def utc_now() -> str:

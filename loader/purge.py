@@ -12,7 +12,7 @@ from loader.taxis import TaxiType
 
 
 def run_purge(settings: Settings, taxis: list[TaxiType], month: Month, *, yes: bool) -> int:
-    landing = open_landing(settings.landing_uri)
+    landing = open_landing(settings)
     if not yes:
         raise UsageError(
             f"purge removes landed files for {month}; add --yes to confirm (make purge passes it)"

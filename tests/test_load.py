@@ -45,7 +45,7 @@ def load(mirror_or_url, landing: Path, **kwargs):
 
 
 def manifest(landing: Path) -> dict:
-    return json.loads((landing / "_manifest/green/green_tripdata_2021-01.json").read_text())
+    return json.loads((landing / "_manifest/green_tripdata_2021-01.json").read_text())
 
 
 def everything_in(landing: Path) -> dict[str, bytes]:

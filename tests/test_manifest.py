@@ -33,5 +33,5 @@ def test_unknown_fields_from_a_newer_loader_are_ignored():
 
 
 def test_path_and_timestamp_format():
-    assert manifest_path(YELLOW, Month(2021, 3)) == "_manifest/yellow/yellow_tripdata_2021-03.json"
+    assert manifest_path(YELLOW, Month(2021, 3)) == "_manifest/yellow_tripdata_2021-03.json"
     assert len(RECORD.landed_at) == len("2026-01-01T00:00:00.000000Z")

@@ -15,20 +15,16 @@
             landed.file,
             landed.crc32c,
             landed.rows,
-            strftime(landed.landed_at, '%Y-%m-%d %H:%M:%S.%f') as landed_at
+            {{ tlc_timestamp_text('landed.landed_at') }} as landed_at,
+            merged.file_crc32c as merged_crc32c
         from {{ source('tlc', 'landed_files') }} as landed
+        left join {{ source('taxi_elt', 'merge_log') }} as merged
+            on merged.taxi = landed.taxi and merged.filename = landed.file
         where
             landed.taxi = '{{ tlc_checked_taxi(taxi) }}'
             and landed.landed_at <= cast('{{ cutoff }}' as timestamp)
             {%- if incremental %}
-            and not exists (
-                select 1
-                from {{ source('taxi_elt', 'merge_log') }} as merged
-                where
-                    merged.taxi = landed.taxi
-                    and merged.filename = landed.file
-                    and merged.file_crc32c = landed.crc32c
-            )
+            and (merged.file_crc32c is null or merged.file_crc32c != landed.crc32c)
             {%- endif %}
         order by landed.file
     {%- endset -%}
@@ -36,9 +32,10 @@
     {%- for row in run_query(query).rows -%}
         {#- Manifest values become SQL literals: accept only what the loader writes. -#}
         {%- if not modules.re.fullmatch(taxi ~ '_tripdata_[0-9]{4}-[0-9]{2}[.]csv', row[0])
-            or not modules.re.fullmatch('[A-Za-z0-9+/]{6}==', row[1]) -%}
+            or not modules.re.fullmatch('[A-Za-z0-9+/]{6}==', row[1])
+            or not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+', row[3]) -%}
             {{ exceptions.raise_compiler_error(
-                "the manifest has an unexpected record (" ~ row[0][:60] ~ "); "
+                "the manifest has an unexpected record (" ~ (row[0] | string)[:60] ~ "); "
                 ~ "fix or purge it with the loader") }}
         {%- endif -%}
         {%- do files.append({
@@ -47,6 +44,7 @@
             'crc32c': row[1],
             'rows': row[2] | int,
             'landed_at': row[3],
+            'merged_before': row[4] is not none,
         }) -%}
     {%- endfor -%}
     {{ return(files) }}
@@ -64,31 +62,47 @@
 
 {% macro tlc_before_merge(taxi) %}
     {#- Pre-hook. A full build starts the taxi's merge log afresh. An incremental build first
-        removes the rows of the batch's files, so a file whose content changed is replaced
-        whole, and a re-run after a crash merges the file cleanly again. -#}
+        removes the rows of files merged before with other content, so a changed file is
+        replaced whole. (A file merged but never logged, after a crash, needs nothing: the
+        merge matches its rows by key.) -#}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- if not is_incremental() -%}
         {{ return("delete from " ~ source('taxi_elt', 'merge_log') ~ " where taxi = '" ~ tlc_checked_taxi(taxi) ~ "'") }}
     {%- endif -%}
-    {%- set files = tlc_files_to_merge(taxi, incremental=true) -%}
-    {%- if files | length == 0 -%}{{ return('') }}{%- endif -%}
-    {{ return("delete from " ~ this ~ " where " ~ tlc_batch_filter('filename', files, key='file')) }}
+    {%- set changed = tlc_files_to_merge(taxi, incremental=true) | selectattr('merged_before') | list -%}
+    {%- if changed | length == 0 -%}{{ return('') }}{%- endif -%}
+    {{ return("delete from " ~ this ~ " where " ~ tlc_batch_filter('filename', changed, key='file')) }}
 {% endmacro %}
 
 
-{% macro tlc_after_merge(taxi) %}
-    {#- Post-hook, in the merge's transaction on DuckDB: record per file what the external
-        table returned and what the merged table now holds. -#}
+{% macro tlc_after_merge(taxi, pickup_column) %}
+    {#- Post-hook, in the merge's transaction on DuckDB: record per file the rows landed, the
+        rows the external table returned and the rows the merged table now holds. One pass
+        over the batch's files counts rows per file and pickup month; the months bound the
+        count on the merged table (only those partitions are read). -#}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set files = tlc_files_to_merge(taxi, incremental=true) -%}
     {%- if files | length == 0 -%}{{ return('') }}{%- endif -%}
+    {%- set read_query -%}
+        select source_uri, {{ tlc_month_start(pickup_column) }} as pickup_month, count(*) as row_count
+        from {{ ref('stg_tlc__' ~ taxi ~ '_trips') }}
+        where {{ tlc_batch_filter('source_uri', files) }}
+        group by 1, 2
+    {%- endset -%}
+    {%- set rows_read = {} -%}
+    {%- set months = [] -%}
+    {%- for row in run_query(read_query).rows -%}
+        {%- do rows_read.update({row[0]: rows_read.get(row[0], 0) + (row[2] | int)}) -%}
+        {%- do months.append(row[1]) -%}
+    {%- endfor -%}
     {%- set merge_log = source('taxi_elt', 'merge_log') -%}
     {%- set batch_rows = [] -%}
     {%- for file in files -%}
         {%- do batch_rows.append(
-            "select '" ~ taxi ~ "' as taxi, '" ~ file.file ~ "' as filename, '" ~ file.uri
-            ~ "' as source_uri, '" ~ file.crc32c ~ "' as file_crc32c, " ~ file.rows
-            ~ " as rows_landed, cast('" ~ file.landed_at ~ "' as timestamp) as landed_at") -%}
+            "select '" ~ taxi ~ "' as taxi, '" ~ file.file ~ "' as filename, '" ~ file.crc32c
+            ~ "' as file_crc32c, " ~ file.rows ~ " as rows_landed, "
+            ~ rows_read.get(file.uri, 0) ~ " as rows_read, cast('" ~ file.landed_at
+            ~ "' as timestamp) as landed_at") -%}
     {%- endfor -%}
     {%- set sql -%}
         delete from {{ merge_log }}
@@ -102,17 +116,12 @@
             {{ batch_rows | join("\n            union all\n            ") }}
         ),
 
-        read_counts as (
-            select filename as source_uri, count(*) as rows_read
-            from {{ source('tlc', taxi ~ '_tripdata_ext') }}
-            where {{ tlc_batch_filter('filename', files) }}
-            group by filename
-        ),
-
         merged_counts as (
             select filename, count(*) as rows_merged
             from {{ this }}
-            where {{ tlc_batch_filter('filename', files, key='file') }}
+            where
+                {{ tlc_batch_filter('filename', files, key='file') }}
+                and {{ tlc_month_ranges(pickup_column, months) }}
             group by filename
         )
 
@@ -121,14 +130,13 @@
             batch.filename,
             batch.file_crc32c,
             batch.rows_landed,
-            coalesce(read_counts.rows_read, 0),
+            batch.rows_read,
             coalesce(merged_counts.rows_merged, 0),
-            coalesce(read_counts.rows_read, 0) - coalesce(merged_counts.rows_merged, 0),
+            batch.rows_read - coalesce(merged_counts.rows_merged, 0),
             batch.landed_at,
             cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp),
             '{{ invocation_id }}'
         from batch
-        left join read_counts on batch.source_uri = read_counts.source_uri
         left join merged_counts on batch.filename = merged_counts.filename
     {%- endset -%}
     {{ return(sql) }}

@@ -85,3 +85,68 @@
         {{ return("'" ~ value | string | replace("'", "''") ~ "'") }}
     {%- endif -%}
 {% endmacro %}
+
+
+{% macro bigquery__stage_external_source(node) %}
+    {#- An external table over the landed objects with the declared schema. No
+        ignore_unknown_values and no bad records allowed: a file that does not fit fails the
+        query instead of losing rows. `_FILE_NAME` supplies the file's URI. -#}
+    {%- set relation = api.Relation.create(
+        database=node.database, schema=node.schema, identifier=node.identifier) -%}
+    {%- set location = tlc_checked_location(node.external.location) -%}
+    {%- if not location.startswith('gs://') -%}
+        {{ exceptions.raise_compiler_error(
+            "BigQuery reads the landing from Cloud Storage: set LANDING_URI=gs://<bucket>/<prefix> "
+            ~ "(it is " ~ location[:80] ~ ")") }}
+    {%- endif -%}
+    {%- set file_format = node.external.file_format or 'csv' -%}
+    {%- set columns = [] -%}
+    {%- for column in node.columns.values() if column.name != 'filename' -%}
+        {%- do columns.append(adapter.quote(column.name) ~ " " ~ tlc_bigquery_type(column.data_type)) -%}
+    {%- endfor -%}
+    {%- if file_format == 'csv' -%}
+        {%- set options = [
+            "format = 'CSV'",
+            "uris = ['" ~ location ~ "']",
+            "skip_leading_rows = " ~ (1 if (node.external.options or {}).get('header', true) else 0),
+            "field_delimiter = ','",
+            "quote = '\"'",
+            "allow_quoted_newlines = true",
+            "allow_jagged_rows = false",
+            "max_bad_records = 0",
+        ] -%}
+    {%- elif file_format == 'json' -%}
+        {%- set options = [
+            "format = 'NEWLINE_DELIMITED_JSON'",
+            "uris = ['" ~ location ~ "']",
+            "max_bad_records = 0",
+        ] -%}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("unsupported file_format " ~ file_format) }}
+    {%- endif -%}
+    {%- do run_query("create schema if not exists " ~ relation.without_identifier()) -%}
+    {%- do run_query(
+        "create or replace external table " ~ relation ~ " (\n    "
+        ~ columns | join(",\n    ") ~ "\n)\noptions (\n    " ~ options | join(",\n    ") ~ "\n)") -%}
+{% endmacro %}
+
+
+{% macro tlc_bigquery_type(data_type) %}
+    {%- set kind = type_kind(data_type) -%}
+    {{ return({'integer': 'INT64', 'decimal': 'NUMERIC', 'timestamp': 'TIMESTAMP', 'text': 'STRING'}[kind]) }}
+{% endmacro %}
+
+
+{% macro tlc_source_file_column() %}
+    {{- return(adapter.dispatch('tlc_source_file_column', 'taxi_elt')()) -}}
+{% endmacro %}
+
+{% macro default__tlc_source_file_column() %}
+    {#- DuckDB's reader already returns the file's path as `filename`. -#}
+    {{- return('') -}}
+{% endmacro %}
+
+{% macro bigquery__tlc_source_file_column() %}
+    {#- `select *` leaves out pseudo-columns: name the file's URI explicitly. -#}
+    {{- return(', _FILE_NAME as filename') -}}
+{% endmacro %}

@@ -42,7 +42,7 @@ def test_backfill_seven_months_then_status_and_tampering(workspace):
     assert again.code == 0 and "0 landed, 7 unchanged" in again.stdout
 
     # A tampered manifest count: status and the dbt reconciliation test both fail.
-    record_path = workspace.landing / "_manifest/green/green_tripdata_2021-04.json"
+    record_path = workspace.landing / "_manifest/green_tripdata_2021-04.json"
     original = record_path.read_text()
     record = json.loads(original)
     record["rows"] += 1
@@ -185,7 +185,7 @@ def test_purge_then_full_refresh(workspace):
     assert "purged     green_tripdata_2021-02.csv (64,572 rows)" in purge.stdout
     assert "--full-refresh" in purge.stdout
     assert not (workspace.landing / "green/green_tripdata_2021-02.csv").exists()
-    assert not (workspace.landing / "_manifest/green/green_tripdata_2021-02.json").exists()
+    assert not (workspace.landing / "_manifest/green_tripdata_2021-02.json").exists()
 
     stale = workspace.dbt("build")
     assert stale.code == 1

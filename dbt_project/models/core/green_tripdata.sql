@@ -1,7 +1,10 @@
 {{
     config(
         pre_hook="{{ tlc_before_merge('green') }}",
-        post_hook="{{ tlc_after_merge('green') }}",
+        post_hook="{{ tlc_after_merge('green', 'lpep_pickup_datetime') }}",
+        meta={'pickup_column': 'lpep_pickup_datetime'},
+        partition_by=tlc_month_partition('lpep_pickup_datetime'),
+        cluster_by=tlc_cluster_by(['unique_row_id']),
     )
 }}
 

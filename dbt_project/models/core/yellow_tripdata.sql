@@ -1,7 +1,10 @@
 {{
     config(
         pre_hook="{{ tlc_before_merge('yellow') }}",
-        post_hook="{{ tlc_after_merge('yellow') }}",
+        post_hook="{{ tlc_after_merge('yellow', 'tpep_pickup_datetime') }}",
+        meta={'pickup_column': 'tpep_pickup_datetime'},
+        partition_by=tlc_month_partition('tpep_pickup_datetime'),
+        cluster_by=tlc_cluster_by(['unique_row_id']),
     )
 }}
 

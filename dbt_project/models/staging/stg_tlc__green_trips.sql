@@ -1,6 +1,6 @@
 with source as (
 
-    select * from {{ source('tlc', 'green_tripdata_ext') }}
+    select *{{ tlc_source_file_column() }} from {{ source('tlc', 'green_tripdata_ext') }}
 
 ),
 

@@ -1,6 +1,6 @@
 with source as (
 
-    select * from {{ source('tlc', 'yellow_tripdata_ext') }}
+    select *{{ tlc_source_file_column() }} from {{ source('tlc', 'yellow_tripdata_ext') }}
 
 ),
 

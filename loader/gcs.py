@@ -1,0 +1,325 @@
+"""The landing zone in Google Cloud Storage, with the guarantees of the local folder.
+
+A file streams into a temporary object under `<prefix>/_tmp/` through a resumable upload in
+8 MiB chunks (memory stays flat); the client checks the CRC32C of what it sent, and before
+publishing we check the object's CRC32C and size against what was streamed. Publishing is a
+server-side rewrite to the final name, verified again, then the temporary is deleted. dbt's
+file pattern never reads `_tmp/`, so a crash or a rejection leaves nothing it would merge.
+
+Credentials, in this order: GOOGLE_APPLICATION_CREDENTIALS (a key file), GCP_SERVICE_ACCOUNT
+(a base64-encoded service-account JSON, decoded in memory only), Application Default
+Credentials. With STORAGE_EMULATOR_HOST set, an emulator is used anonymously.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from google.api_core import exceptions as api_exceptions
+from google.api_core.retry import Retry
+from google.auth import exceptions as auth_exceptions
+from google.cloud import storage
+from requests import exceptions as requests_exceptions
+
+from loader.errors import LandingError, UsageError
+from loader.landing import LOCK_DIR, TMP_DIR, ObjectStat
+
+CHUNK_SIZE = 8 << 20
+STALE_LOCK = timedelta(hours=1)
+STALE_SYNC_LOCK = timedelta(hours=6)
+_FAILURES = (
+    api_exceptions.GoogleAPIError,
+    requests_exceptions.RequestException,
+    auth_exceptions.GoogleAuthError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+@dataclass(frozen=True)
+class _Location:
+    bucket: str
+    prefix: str  # no leading or trailing slash; may be empty
+
+    @classmethod
+    def parse(cls, uri: str) -> _Location:
+        bucket, _, prefix = uri[len("gs://") :].partition("/")
+        return cls(bucket, prefix.strip("/"))
+
+    def name(self, relpath: str) -> str:
+        return f"{self.prefix}/{relpath}" if self.prefix else relpath
+
+
+def gcs_client() -> storage.Client:
+    """A storage client from the first credentials that apply (see the module docstring)."""
+    project = os.environ.get("GCP_PROJECT_ID") or None
+    if os.environ.get("STORAGE_EMULATOR_HOST"):
+        return storage.Client(project=project or "local-emulator")
+    from google.oauth2 import service_account
+
+    key_file = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    encoded = os.environ.get("GCP_SERVICE_ACCOUNT")
+    try:
+        if key_file:
+            credentials = service_account.Credentials.from_service_account_file(key_file)
+        elif encoded:
+            credentials = service_account.Credentials.from_service_account_info(
+                _decode_service_account(encoded)
+            )
+        else:
+            import google.auth
+
+            credentials, default_project = google.auth.default()
+            project = project or default_project
+    except FileNotFoundError:
+        raise UsageError(
+            "GOOGLE_APPLICATION_CREDENTIALS names a key file that does not exist; "
+            "fix the path or unset it"
+        ) from None
+    except auth_exceptions.DefaultCredentialsError:
+        raise UsageError(
+            "no Google credentials for the gs:// landing: set GOOGLE_APPLICATION_CREDENTIALS "
+            "or GCP_SERVICE_ACCOUNT, or run `gcloud auth application-default login`"
+        ) from None
+    except (ValueError, KeyError, auth_exceptions.GoogleAuthError) as error:
+        # Never echo the error text: it can quote the key it failed to read.
+        which = "GOOGLE_APPLICATION_CREDENTIALS" if key_file else "GCP_SERVICE_ACCOUNT"
+        raise UsageError(
+            f"{which} is not a usable service-account key ({type(error).__name__}); "
+            "create a new JSON key for the service account"
+        ) from None
+    return storage.Client(
+        project=project or getattr(credentials, "project_id", None), credentials=credentials
+    )
+
+
+def _decode_service_account(encoded: str) -> dict[str, Any]:
+    try:
+        info = json.loads(base64.b64decode(encoded.strip(), validate=True))
+    except (binascii.Error, ValueError):
+        raise ValueError("not base64 JSON") from None
+    if not isinstance(info, dict) or info.get("type") != "service_account":
+        raise ValueError("not a service-account key")
+    return info
+
+
+class GcsWriter:
+    """Streams into a temporary object; commit() verifies and publishes it at the final name."""
+
+    def __init__(self, bucket: storage.Bucket, final: str, temp: str, timeout: float) -> None:
+        self._bucket = bucket
+        self._final = final
+        self._temp = bucket.blob(temp, chunk_size=CHUNK_SIZE)
+        self._retry = Retry(timeout=timeout, initial=0.5, maximum=8)
+        self._writer = _call(
+            lambda: self._temp.open(
+                "wb",
+                chunk_size=CHUNK_SIZE,
+                checksum="crc32c",
+                content_type="text/csv",
+                retry=self._retry,
+            ),
+            f"start the upload to gs://{bucket.name}/{temp}",
+        )
+
+    def write(self, data: bytes) -> None:
+        _call(lambda: self._writer.write(data), f"upload gs://{self._bucket.name}/{self._final}")
+
+    def commit(self, crc32c: str) -> None:
+        where = f"gs://{self._bucket.name}/{self._final}"
+        _call(self._writer.close, f"finish the upload to {where}")
+        _call(self._temp.reload, f"check the upload to {where}")
+        if self._temp.crc32c != crc32c:
+            self.abort()
+            raise LandingError(
+                f"the uploaded object's CRC32C ({self._temp.crc32c}) is not the streamed "
+                f"CSV's ({crc32c}); nothing was published at {where}; load again"
+            )
+        final = self._bucket.blob(self._final)
+
+        def publish() -> None:
+            token, _, _ = final.rewrite(self._temp, retry=self._retry)
+            while token is not None:
+                token, _, _ = final.rewrite(self._temp, token=token, retry=self._retry)
+            final.reload()
+
+        _call(publish, f"publish {where}")
+        if final.crc32c != crc32c:
+            raise LandingError(f"{where} does not have the uploaded content after the copy")
+        self._delete_temp()
+
+    def abort(self) -> None:
+        if not self._writer.closed:
+            with suppress(*_FAILURES):
+                self._writer.terminate()  # cancels the resumable session, publishes nothing
+        self._delete_temp()
+
+    def _delete_temp(self) -> None:
+        # Under _tmp/: never read by dbt; if this fails, the next load of the file removes it.
+        with suppress(*_FAILURES):
+            self._temp.delete()
+
+
+class GcsLanding:
+    """gs://<bucket>/<prefix>: the same layout as the local folder."""
+
+    def __init__(self, uri: str, *, timeout: float = 60.0) -> None:
+        self.uri = uri
+        self._location = _Location.parse(uri)
+        self._timeout = timeout
+        self._client = gcs_client()
+        self._bucket = self._client.bucket(self._location.bucket)
+        self._check_access()
+
+    def _check_access(self) -> None:
+        """Fail before any download if the bucket is missing or the credentials can't list it."""
+        try:
+            list(
+                self._client.list_blobs(
+                    self._bucket, prefix=self._location.name(""), max_results=1, timeout=30
+                )
+            )
+        except api_exceptions.NotFound:
+            raise LandingError(
+                f"bucket gs://{self._location.bucket} does not exist; create it or fix LANDING_URI"
+            ) from None
+        except api_exceptions.Forbidden:
+            raise LandingError(
+                f"the credentials may not use gs://{self._location.bucket} (403); grant the "
+                "service account Storage Object Admin on the bucket"
+            ) from None
+        except auth_exceptions.GoogleAuthError as error:
+            raise UsageError(
+                f"the Google credentials were refused ({type(error).__name__}); check the key"
+            ) from None
+        except _FAILURES as error:
+            raise LandingError(
+                f"cannot reach gs://{self._location.bucket} ({type(error).__name__}); "
+                "check the network"
+            ) from None
+
+    def file_uri(self, relpath: str) -> str:
+        return f"gs://{self._location.bucket}/{self._location.name(relpath)}"
+
+    def stat(self, relpath: str) -> ObjectStat | None:
+        blob = _call(
+            lambda: self._bucket.get_blob(self._location.name(relpath), timeout=30),
+            f"read {self.file_uri(relpath)}",
+        )
+        return None if blob is None else ObjectStat(size=blob.size, crc32c=blob.crc32c)
+
+    def writer(self, relpath: str) -> GcsWriter:
+        final = self._location.name(relpath)
+        base = relpath.rsplit("/", 1)[-1]
+        temp_prefix = self._location.name(f"{TMP_DIR}/{base}.")
+        # We hold this file's lock: any temporary for it is left over from a crashed run.
+        for stale in self._client.list_blobs(self._bucket, prefix=temp_prefix):
+            with suppress(api_exceptions.NotFound):
+                stale.delete()
+        temp = f"{temp_prefix}{os.getpid()}-{secrets.token_hex(4)}.part"
+        return GcsWriter(self._bucket, final, temp, self._timeout)
+
+    def read_text(self, relpath: str) -> str | None:
+        blob = self._bucket.blob(self._location.name(relpath))
+        try:
+            return blob.download_as_text(timeout=30)
+        except api_exceptions.NotFound:
+            return None
+        except _FAILURES as error:
+            raise LandingError(f"cannot read {self.file_uri(relpath)} ({_reason(error)})") from None
+
+    def write_text(self, relpath: str, text: str) -> None:
+        blob = self._bucket.blob(self._location.name(relpath))
+        _call(
+            lambda: blob.upload_from_string(text, content_type="application/json", timeout=30),
+            f"write {self.file_uri(relpath)}",
+        )
+
+    def delete(self, relpath: str) -> bool:
+        try:
+            self._bucket.blob(self._location.name(relpath)).delete(timeout=30)
+        except api_exceptions.NotFound:
+            return False
+        except _FAILURES as error:
+            raise LandingError(
+                f"cannot delete {self.file_uri(relpath)} ({_reason(error)})"
+            ) from None
+        return True
+
+    def list(self, prefix: str) -> list[str]:
+        start = len(self._location.name(""))
+        blobs = _call(
+            lambda: list(self._client.list_blobs(self._bucket, prefix=self._location.name(prefix))),
+            f"list {self.file_uri(prefix)}",
+        )
+        return sorted(blob.name[start:] for blob in blobs)
+
+    @contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        """A lock object created only if absent (a generation-0 precondition); others wait."""
+        delay = 0.2
+        while not self._acquire(key, STALE_LOCK):
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+        try:
+            yield
+        finally:
+            self._release(key)
+
+    @contextmanager
+    def try_lock(self, key: str) -> Iterator[bool]:
+        acquired = self._acquire(key, STALE_SYNC_LOCK)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                self._release(key)
+
+    def _acquire(self, key: str, stale_after: timedelta) -> bool:
+        blob = self._bucket.blob(self._location.name(f"{LOCK_DIR}/{key}.lock"))
+        owner = json.dumps({"pid": os.getpid(), "host": os.uname().nodename})
+        try:
+            blob.upload_from_string(owner, if_generation_match=0, timeout=30)
+            return True
+        except api_exceptions.PreconditionFailed:
+            pass
+        except _FAILURES as error:
+            raise LandingError(f"cannot take the lock {key} ({_reason(error)})") from None
+        held = self._bucket.get_blob(blob.name)
+        stale = (
+            held is not None
+            and held.time_created is not None
+            and datetime.now(timezone.utc) - held.time_created > stale_after
+        )
+        if stale:  # a crashed holder: take the lock over
+            with suppress(api_exceptions.NotFound, api_exceptions.PreconditionFailed):
+                held.delete(if_generation_match=held.generation)
+        return False
+
+    def _release(self, key: str) -> None:
+        with suppress(*_FAILURES):  # if this fails, the lock goes stale and is taken over
+            self._bucket.blob(self._location.name(f"{LOCK_DIR}/{key}.lock")).delete(timeout=30)
+
+
+def _call(action, what: str):
+    try:
+        return action()
+    except LandingError:
+        raise
+    except _FAILURES as error:
+        raise LandingError(f"cannot {what} ({_reason(error)}); nothing was published") from None
+
+
+def _reason(error: BaseException) -> str:
+    text = getattr(error, "message", None) or str(error) or type(error).__name__
+    return f"{type(error).__name__}: {text.splitlines()[0][:160]}"

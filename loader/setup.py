@@ -1,0 +1,55 @@
+"""One-time set-up that `make setup` runs after installing the pinned packages.
+
+DuckDB reads gs:// through its httpfs extension, which DuckDB would download from the
+internet. PyPI ships it pinned to DuckDB 1.5.5 (duckdb-extension-httpfs); install that copy into
+the project's extension directory, which the dbt profile points DuckDB at, so nothing is ever
+downloaded and a fresh machine works offline.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from loader.config import PROJECT_ROOT
+
+DEFAULT_EXTENSION_DIRECTORY = ".duckdb_extensions"
+
+
+def extension_directory() -> Path:
+    path = Path(os.environ.get("DUCKDB_EXTENSION_DIRECTORY") or DEFAULT_EXTENSION_DIRECTORY)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def install_duckdb_extensions(directory: Path | None = None) -> Path:
+    """Install httpfs from the pinned wheel (idempotent, offline); returns the directory."""
+    import duckdb
+    import duckdb_extensions
+
+    directory = directory or extension_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"extension_directory": str(directory)})
+    try:
+        installed = {
+            name
+            for (name,) in con.execute(
+                "select extension_name from duckdb_extensions() where installed"
+            ).fetchall()
+        }
+        if "httpfs" not in installed:
+            duckdb_extensions.import_extension("httpfs", con=con)
+        con.execute("load httpfs")
+    finally:
+        con.close()
+    return directory
+
+
+def run_setup() -> int:
+    directory = install_duckdb_extensions()
+    print(f"setup      DuckDB httpfs installed offline in {directory}")
+    profiles = PROJECT_ROOT / "profiles.yml"
+    if not profiles.exists():
+        shutil.copy(PROJECT_ROOT / "profiles.example.yml", profiles)
+        print(f"setup      wrote {profiles} from profiles.example.yml (edit it; it is gitignored)")
+    return 0

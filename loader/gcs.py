@@ -13,8 +13,6 @@ Credentials. With STORAGE_EMULATOR_HOST set, an emulator is used anonymously.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import os
 import secrets
@@ -23,7 +21,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from google.api_core import exceptions as api_exceptions
 from google.api_core.retry import Retry
@@ -31,6 +28,7 @@ from google.auth import exceptions as auth_exceptions
 from google.cloud import storage
 from requests import exceptions as requests_exceptions
 
+from loader.credentials import google_credentials
 from loader.errors import LandingError, UsageError
 from loader.landing import LOCK_DIR, TMP_DIR, ObjectStat
 
@@ -61,56 +59,11 @@ class _Location:
 
 
 def gcs_client() -> storage.Client:
-    """A storage client from the first credentials that apply (see the module docstring)."""
-    project = os.environ.get("GCP_PROJECT_ID") or None
+    """A storage client; anonymous against STORAGE_EMULATOR_HOST when that is set."""
     if os.environ.get("STORAGE_EMULATOR_HOST"):
-        return storage.Client(project=project or "local-emulator")
-    from google.oauth2 import service_account
-
-    key_file = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
-    encoded = os.environ.get("GCP_SERVICE_ACCOUNT")
-    try:
-        if key_file:
-            credentials = service_account.Credentials.from_service_account_file(key_file)
-        elif encoded:
-            credentials = service_account.Credentials.from_service_account_info(
-                _decode_service_account(encoded)
-            )
-        else:
-            import google.auth
-
-            credentials, default_project = google.auth.default()
-            project = project or default_project
-    except FileNotFoundError:
-        raise UsageError(
-            "GOOGLE_APPLICATION_CREDENTIALS names a key file that does not exist; "
-            "fix the path or unset it"
-        ) from None
-    except auth_exceptions.DefaultCredentialsError:
-        raise UsageError(
-            "no Google credentials for the gs:// landing: set GOOGLE_APPLICATION_CREDENTIALS "
-            "or GCP_SERVICE_ACCOUNT, or run `gcloud auth application-default login`"
-        ) from None
-    except (ValueError, KeyError, auth_exceptions.GoogleAuthError) as error:
-        # Never echo the error text: it can quote the key it failed to read.
-        which = "GOOGLE_APPLICATION_CREDENTIALS" if key_file else "GCP_SERVICE_ACCOUNT"
-        raise UsageError(
-            f"{which} is not a usable service-account key ({type(error).__name__}); "
-            "create a new JSON key for the service account"
-        ) from None
-    return storage.Client(
-        project=project or getattr(credentials, "project_id", None), credentials=credentials
-    )
-
-
-def _decode_service_account(encoded: str) -> dict[str, Any]:
-    try:
-        info = json.loads(base64.b64decode(encoded.strip(), validate=True))
-    except (binascii.Error, ValueError):
-        raise ValueError("not base64 JSON") from None
-    if not isinstance(info, dict) or info.get("type") != "service_account":
-        raise ValueError("not a service-account key")
-    return info
+        return storage.Client(project=os.environ.get("GCP_PROJECT_ID") or "local-emulator")
+    credentials, project = google_credentials()
+    return storage.Client(project=project, credentials=credentials)
 
 
 class GcsWriter:

@@ -39,7 +39,7 @@ def landed_records(landing: Landing) -> list[ManifestRecord]:
 
 def file_statuses(settings: Settings) -> list[FileStatus]:
     landing = open_landing(settings)
-    merged = read_merged_files(settings.duckdb_path)
+    merged = read_merged_files(settings)
     statuses = []
     for record in landed_records(landing):
         entry = merged.get((record.taxi, record.file))

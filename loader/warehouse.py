@@ -1,10 +1,16 @@
-"""Read what dbt merged: the merge log and per-file row counts in the DuckDB warehouse."""
+"""Read what dbt merged: the merge log and per-file row counts, from the target dbt builds.
+
+DuckDB by default; BigQuery when DBT_TARGET=bigquery (project, dataset and location from the
+same variables as the dbt profile).
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from loader.config import Settings
 from loader.errors import LoaderError
 from loader.taxis import TAXI_TYPES
 
@@ -22,40 +28,82 @@ class MergedFile:
     rows_now: int  # rows of this file in the merged table right now
 
 
-def read_merged_files(duckdb_path: Path) -> dict[tuple[str, str], MergedFile]:
+def merged_files_sql(table: str, existing: set[str]) -> str:
+    """One query: the merge log, with each file's row count in the merged table today."""
+    counts = [
+        f"select '{taxi}' as taxi, filename, count(*) as rows_now "
+        f"from {table.format(name=f'{taxi}_tripdata')} group by filename"
+        for taxi in TAXI_TYPES
+        if f"{taxi}_tripdata" in existing
+    ]
+    now = " union all ".join(counts) or "select '' as taxi, '' as filename, 0 as rows_now"
+    return (
+        "select log.taxi, log.filename, log.file_crc32c, log.rows_landed, log.rows_read, "
+        "log.rows_merged, log.duplicates_removed, cast(log.merged_at as string), "
+        "coalesce(now.rows_now, 0) "
+        f"from {table.format(name='merge_log')} as log "
+        f"left join ({now}) as now on now.taxi = log.taxi and now.filename = log.filename"
+    )
+
+
+def read_merged_files(settings: Settings) -> dict[tuple[str, str], MergedFile]:
     """(taxi, filename) -> what the last merge of that file recorded, with today's count."""
-    if not duckdb_path.exists():
-        return {}
+    if (os.environ.get("DBT_TARGET") or "duckdb") == "bigquery":
+        rows = _bigquery_rows()
+    else:
+        rows = _duckdb_rows(settings.duckdb_path)
+    merged = (MergedFile(*row[:8], rows_now=row[8]) for row in rows)
+    return {(entry.taxi, entry.filename): entry for entry in merged}
+
+
+def _duckdb_rows(path: Path) -> list[tuple]:
+    if not path.exists():
+        return []
     import duckdb
 
     try:
-        con = duckdb.connect(str(duckdb_path), read_only=True)
-    except duckdb.IOException as error:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
         raise LoaderError(
-            f"cannot open the warehouse {duckdb_path} ({str(error).splitlines()[0][:120]}); "
+            f"cannot open the warehouse {path} ({str(error).splitlines()[0][:120]}); "
             "if dbt is running, try again when it has finished"
         ) from None
     try:
-        tables = {
-            row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()
+        existing = {
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'main'"
+            ).fetchall()
         }
-        if "merge_log" not in tables:
-            return {}
-        counts: dict[tuple[str, str], int] = {}
-        for taxi in TAXI_TYPES:
-            table = f"{taxi}_tripdata"
-            if table in tables:
-                for filename, rows in con.execute(
-                    f"select filename, count(*) from main.{table} group by filename"
-                ).fetchall():
-                    counts[(taxi, filename)] = rows
-        result = {}
-        for row in con.execute(
-            "select taxi, filename, file_crc32c, rows_landed, rows_read, rows_merged, "
-            "duplicates_removed, strftime(merged_at, '%Y-%m-%d %H:%M:%S') from main.merge_log"
-        ).fetchall():
-            merged = MergedFile(*row, rows_now=counts.get((row[0], row[1]), 0))
-            result[(merged.taxi, merged.filename)] = merged
-        return result
+        if "merge_log" not in existing:
+            return []
+        return con.execute(merged_files_sql("main.{name}", existing)).fetchall()
     finally:
         con.close()
+
+
+def _bigquery_rows() -> list[tuple]:
+    from google.api_core import exceptions as api_exceptions
+    from google.cloud import bigquery
+
+    from loader.credentials import google_credentials
+
+    credentials, project = google_credentials()
+    project = os.environ.get("GCP_PROJECT_ID") or project
+    dataset = os.environ.get("BQ_DATASET") or "taxi_elt"
+    client = bigquery.Client(
+        project=project, credentials=credentials, location=os.environ.get("BQ_LOCATION") or None
+    )
+    try:
+        existing = {table.table_id for table in client.list_tables(f"{project}.{dataset}")}
+        if "merge_log" not in existing:
+            return []
+        sql = merged_files_sql(f"`{project}.{dataset}.{{name}}`", existing)
+        return [tuple(row.values()) for row in client.query(sql).result()]
+    except api_exceptions.NotFound:
+        return []
+    except api_exceptions.GoogleAPIError as error:
+        raise LoaderError(
+            f"cannot read {project}.{dataset} on BigQuery ({type(error).__name__}); "
+            "check BQ_DATASET and the credentials' BigQuery roles"
+        ) from None

@@ -2,18 +2,21 @@
 
 Realistic where it matters to a loader and to dbt: green files use CRLF, a third of green rows
 have an empty VendorID (with the columns that go empty with it), ehail_fee is always empty,
-decimals below one are written with a leading dot, a few pickups fall outside the file's month
-(including the bogus 2008/2009 dates), some totals are negative, and a few rows are exact
-duplicates. The same seed gives byte-identical files.
+distances and tips below one are written with a leading dot (.61), a few pickups fall outside
+the file's month (including the bogus 2008/2009 dates), some totals are negative, and a few
+rows are exact duplicates. The same seed gives byte-identical files. Columns are drawn with
+numpy a block at a time and formatted through lookup tables, so a month of millions of rows
+(the benchmark's scale) takes seconds, not minutes.
 """
 
 from __future__ import annotations
 
-import random
 import zlib
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
+
+import numpy as np
 
 from loader.months import Month
 from loader.taxis import GREEN, TaxiType
@@ -30,7 +33,10 @@ except ImportError:  # pragma: no cover
 DUPLICATE_SHARE = 0.002
 OUT_OF_MONTH_SHARE = 0.001
 NEGATIVE_SHARE = 0.002
-BLOCK_ROWS = 20_000
+EMPTY_VENDOR_SHARE = {"green": 0.35, "yellow": 0.05}
+BLOCK_ROWS = 100_000
+_MAX_CENTS = 200_000  # amounts are capped at $2,000 so the lookup tables stay small
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def write_month(out: Path, taxi: TaxiType, month: Month, rows: int, seed: int) -> Path:
@@ -40,122 +46,140 @@ def write_month(out: Path, taxi: TaxiType, month: Month, rows: int, seed: int) -
     path = folder / taxi.source_name(month)
     temp = path.with_name(path.name + ".part")
     newline = "\r\n" if taxi is GREEN else "\n"
+    rng = np.random.default_rng([seed, zlib.crc32(f"{taxi.name}-{month}".encode())])
     # mtime=0 keeps the gzip header, and so the file, identical for the same seed.
     with (
         open(temp, "wb") as raw,
         _gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=_LEVEL, mtime=0) as gz,
     ):
         gz.write((",".join(taxi.columns) + newline).encode())
-        for block in _blocks(taxi, month, rows, _rng(seed, taxi, month)):
-            gz.write((newline.join(block) + newline).encode())
+        written = 0
+        while written < rows:
+            count = min(BLOCK_ROWS, rows - written)
+            gz.write((newline.join(_rows(rng, taxi, month, count)) + newline).encode())
+            written += count
     temp.replace(path)
     return path
 
 
-def _rng(seed: int, taxi: TaxiType, month: Month) -> random.Random:
-    # str hashing is randomised per process; crc32 is not.
-    return random.Random(seed * 1_000_003 + zlib.crc32(f"{taxi.name}-{month}".encode()))
-
-
-def _blocks(taxi: TaxiType, month: Month, rows: int, rng: random.Random) -> Iterator[list[str]]:
-    start = datetime(month.year, month.month, 1)
-    seconds = int((datetime(*_next(month), 1) - start).total_seconds())
-    make = _green_row if taxi is GREEN else _yellow_row
-    recent: list[str] = []
-    written = 0
-    while written < rows:
-        block: list[str] = []
-        for _ in range(min(BLOCK_ROWS, rows - written)):
-            if recent and rng.random() < DUPLICATE_SHARE:
-                row = rng.choice(recent)  # an exact duplicate of an earlier row
-            else:
-                row = make(rng, _pickup(rng, start, seconds))
-                if len(recent) < 512:
-                    recent.append(row)
-                else:
-                    recent[rng.randrange(512)] = row
-            block.append(row)
-        written += len(block)
-        yield block
-
-
-def _next(month: Month) -> tuple[int, int]:
+def _rows(rng: np.random.Generator, taxi: TaxiType, month: Month, n: int) -> list[str]:
+    start = int(
+        (datetime(month.year, month.month, 1, tzinfo=timezone.utc) - _EPOCH).total_seconds()
+    )
     following = month.next()
-    return following.year, following.month
-
-
-def _pickup(rng: random.Random, start: datetime, seconds: int) -> datetime:
-    if rng.random() < OUT_OF_MONTH_SHARE:
-        choice = rng.random()
-        if choice < 0.3:
-            return datetime(2008, 12, 31, 23, 0) + timedelta(seconds=rng.randrange(7200))
-        if choice < 0.65:
-            return start - timedelta(seconds=rng.randrange(1, 3 * 86400))
-        return start + timedelta(seconds=seconds + rng.randrange(3 * 86400))
-    return start + timedelta(seconds=rng.randrange(seconds))
-
-
-def _money(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def _dotted(value: float) -> str:
-    """Distances and tips below one are written '.61', as in the real files."""
-    text = f"{value:.2f}"
-    return text[1:] if text.startswith("0.") else text
-
-
-def _trip(rng: random.Random, pickup: datetime):
-    distance = round(rng.expovariate(1 / 3.0), 2)
-    minutes = max(1, int(distance * rng.uniform(2.5, 6))) + rng.randrange(4)
-    dropoff = pickup + timedelta(minutes=minutes, seconds=rng.randrange(60))
-    fare = round(2.5 + distance * 2.5 + minutes * 0.5, 2)
-    extra = rng.choice((0, 0, 0.5, 0.5, 1, 2.5, 2.75))
-    tip = round(fare * rng.choice((0, 0, 0.1, 0.15, 0.2, 0.25)), 2)
-    tolls = 6.12 if rng.random() < 0.04 else 0.0
-    congestion = rng.choice((0, 2.75)) if rng.random() < 0.5 else 0.0
-    total = round(fare + extra + 0.5 + tip + tolls + 0.3 + congestion, 2)
-    if rng.random() < NEGATIVE_SHARE:  # refunds and disputes carry negative amounts
-        fare, extra, tip, tolls, total = -fare, -extra, 0.0, -tolls, -total
-    return dropoff, distance, fare, extra, tip, tolls, total, congestion
-
-
-def _stamp(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _green_row(rng: random.Random, pickup: datetime) -> str:
-    dropoff, distance, fare, extra, tip, tolls, total, congestion = _trip(rng, pickup)
-    locations = f"{rng.randint(1, 265)},{rng.randint(1, 265)}"
-    if rng.random() < 0.35:  # street-hail app rows: no vendor and the columns that go with it
-        return (
-            f",{_stamp(pickup)},{_stamp(dropoff)},,,{locations},,{_dotted(distance)},"
-            f"{_money(fare)},{_money(extra)},0,{_dotted(tip)},{_money(tolls)},,0.3,"
-            f"{_money(total)},,,"
-        )
-    return (
-        f"{rng.choice((1, 2, 2))},{_stamp(pickup)},{_stamp(dropoff)},"
-        f"{'Y' if rng.random() < 0.01 else 'N'},{rng.choice((1, 1, 1, 1, 5))},{locations},"
-        f"{rng.randint(1, 6)},{_dotted(distance)},{_money(fare)},{_money(extra)},0.5,"
-        f"{_dotted(tip)},{_money(tolls)},,0.3,{_money(total)},{rng.choice((1, 1, 2))},"
-        f"{rng.choice((1, 1, 1, 2))},{_money(congestion)}"
+    end = int(
+        (datetime(following.year, following.month, 1, tzinfo=timezone.utc) - _EPOCH).total_seconds()
     )
-
-
-def _yellow_row(rng: random.Random, pickup: datetime) -> str:
-    dropoff, distance, fare, extra, tip, tolls, total, congestion = _trip(rng, pickup)
-    locations = f"{rng.randint(1, 265)},{rng.randint(1, 265)}"
-    if rng.random() < 0.05:  # rows without a vendor, as at the end of real yellow months
-        return (
-            f",{_stamp(pickup)},{_stamp(dropoff)},,{_dotted(distance)},,,{locations},,"
-            f"{_money(fare)},{_money(extra)},0.5,{_dotted(tip)},{_money(tolls)},0.3,"
-            f"{_money(total)},{_money(congestion)}"
-        )
-    return (
-        f"{rng.choice((1, 2, 2))},{_stamp(pickup)},{_stamp(dropoff)},{rng.randint(1, 6)},"
-        f"{_dotted(distance)},{rng.choice((1, 1, 1, 1, 2))},"
-        f"{'Y' if rng.random() < 0.01 else 'N'},{locations},{rng.choice((1, 1, 2))},"
-        f"{_money(fare)},{_money(extra)},0.5,{_dotted(tip)},{_money(tolls)},0.3,"
-        f"{_money(total)},{_money(congestion)}"
+    pickup = start + rng.integers(0, end - start, n)
+    outside = np.flatnonzero(rng.random(n) < OUT_OF_MONTH_SHARE)
+    where = rng.random(outside.size)
+    bogus = int((datetime(2008, 12, 31, 23, tzinfo=timezone.utc) - _EPOCH).total_seconds())
+    pickup[outside] = np.where(
+        where < 0.3,
+        bogus + rng.integers(0, 7200, outside.size),
+        np.where(
+            where < 0.65,
+            start - rng.integers(1, 3 * 86400, outside.size),
+            end + rng.integers(0, 3 * 86400, outside.size),
+        ),
     )
+    distance = np.minimum(np.rint(rng.exponential(300.0, n)), 9_999).astype(np.int64)  # 1/100 mi
+    minutes = np.maximum(1, distance * rng.uniform(2.5, 6.0, n) / 100).astype(np.int64)
+    minutes += rng.integers(0, 4, n)
+    dropoff = pickup + minutes * 60 + rng.integers(0, 60, n)
+    fare = 250 + np.rint(distance * 2.5).astype(np.int64) + minutes * 50
+    extra = rng.choice(np.array([0, 0, 50, 50, 100, 250, 275]), n)
+    tip = np.rint(fare * rng.choice(np.array([0, 0, 0.1, 0.15, 0.2, 0.25]), n)).astype(np.int64)
+    tolls = np.where(rng.random(n) < 0.04, 612, 0)
+    congestion = np.where(rng.random(n) < 0.5, rng.choice(np.array([0, 275]), n), 0)
+    total = fare + extra + 50 + tip + tolls + 30 + congestion
+    refund = rng.random(n) < NEGATIVE_SHARE  # refunds and disputes carry negative amounts
+    fare, extra, tolls, total = (np.where(refund, -a, a) for a in (fare, extra, tolls, total))
+    tip = np.where(refund, 0, tip)
+    empty = (rng.random(n) < EMPTY_VENDOR_SHARE[taxi.name]).tolist()
+
+    def blank(values: list[str]) -> list[str]:
+        return ["" if gone else value for gone, value in zip(empty, values, strict=True)]
+
+    small = _small_ints()
+    fields = {
+        "VendorID": blank([small[v] for v in rng.choice(np.array([1, 2, 2]), n).tolist()]),
+        "store_and_fwd_flag": blank(np.where(rng.random(n) < 0.01, "Y", "N").tolist()),
+        "RatecodeID": blank([small[v] for v in rng.choice(np.array([1, 1, 1, 1, 5]), n).tolist()]),
+        "PULocationID": [small[v] for v in rng.integers(1, 266, n).tolist()],
+        "DOLocationID": [small[v] for v in rng.integers(1, 266, n).tolist()],
+        "passenger_count": blank([small[v] for v in rng.integers(1, 7, n).tolist()]),
+        "trip_distance": _dotted(distance),
+        "fare_amount": _money(fare),
+        "extra": _money(extra),
+        "mta_tax": ["0.5"] * n,
+        "tip_amount": _dotted(tip),
+        "tolls_amount": _money(tolls),
+        "ehail_fee": [""] * n,
+        "improvement_surcharge": ["0.3"] * n,
+        "total_amount": _money(total),
+        "payment_type": blank([small[v] for v in rng.choice(np.array([1, 1, 2]), n).tolist()]),
+        "trip_type": blank([small[v] for v in rng.choice(np.array([1, 1, 1, 2]), n).tolist()]),
+        "congestion_surcharge": (blank if taxi is GREEN else list)(_money(congestion)),
+    }
+    pickup_column, dropoff_column = taxi.columns[1], taxi.columns[2]
+    fields[pickup_column] = _timestamps(pickup)
+    fields[dropoff_column] = _timestamps(dropoff)
+    rows = list(map(",".join, zip(*(fields[column] for column in taxi.columns), strict=True)))
+    # A few exact duplicates of earlier rows of the block.
+    for index in np.flatnonzero(rng.random(n) < DUPLICATE_SHARE).tolist():
+        if index:
+            rows[index] = rows[int(rng.integers(0, index))]
+    return rows
+
+
+@cache
+def _small_ints() -> list[str]:
+    return [str(value) for value in range(300)]
+
+
+@cache
+def _cents_table() -> list[str]:
+    """'0', '0.01', ..., '6.8', '10', ...: amounts written as the real files write them."""
+    return [
+        (
+            f"{cents // 100}.{cents % 100:02d}".rstrip("0").rstrip(".")
+            if cents % 100
+            else str(cents // 100)
+        )
+        for cents in range(_MAX_CENTS)
+    ]
+
+
+@cache
+def _dotted_table() -> list[str]:
+    """Two decimals, and a leading dot below one: '.61', '2.53'."""
+    return [f"{cents // 100}.{cents % 100:02d}".removeprefix("0") for cents in range(_MAX_CENTS)]
+
+
+@cache
+def _time_of_day() -> list[str]:
+    return [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86_400)]
+
+
+def _money(cents: np.ndarray) -> list[str]:
+    table = _cents_table()
+    clipped = np.clip(cents, -(_MAX_CENTS - 1), _MAX_CENTS - 1).tolist()
+    return [table[c] if c >= 0 else "-" + table[-c] for c in clipped]
+
+
+def _dotted(cents: np.ndarray) -> list[str]:
+    table = _dotted_table()
+    return [table[c] for c in np.clip(cents, 0, _MAX_CENTS - 1).tolist()]
+
+
+def _timestamps(seconds: np.ndarray) -> list[str]:
+    days, times = np.divmod(seconds, 86_400)
+    names = {
+        day: (_EPOCH + timedelta(days=day)).strftime("%Y-%m-%d ")
+        for day in np.unique(days).tolist()
+    }
+    clock = _time_of_day()
+    return [
+        names[day] + clock[time] for day, time in zip(days.tolist(), times.tolist(), strict=True)
+    ]

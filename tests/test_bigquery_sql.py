@@ -14,7 +14,6 @@ import gzip
 import os
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -210,21 +209,20 @@ def test_bigquery_key_matches_duckdb_on_real_rows(first_run, shared_tlc):
     sample = lines.decode().splitlines()[1:301]
     con = duckdb.connect()
     kinds = {name: kind for name, kind in GREEN_COLUMNS}
-    # BigQuery's typed values, as BigQuery renders them to STRING: NUMERIC without trailing
-    # zeros, INT64 as digits, TIMESTAMP as itself (unix_micros is evaluated by the engine).
-    ddl = {"INT64": "bigint", "TIMESTAMP": "timestamp", "STRING": "varchar", "NUMERIC": "varchar"}
+    # BigQuery's types: NUMERIC holds 9 decimals (decimal(38,9)), INT64, TIMESTAMP, STRING.
+    ddl = {
+        "INT64": "bigint",
+        "TIMESTAMP": "timestamp",
+        "STRING": "varchar",
+        "NUMERIC": "decimal(38,9)",
+    }
     con.execute(
         "create table t (" + ", ".join(f'"{c}" {ddl[kinds[c]]}' for c in GREEN.columns) + ")"
     )
     for line in sample:
         values = []
-        for column, raw in zip(GREEN.columns, line.rstrip("\r").split(","), strict=True):
-            if raw == "":
-                values.append(None)
-            elif kinds[column] == "NUMERIC":
-                values.append(format(Decimal(raw).normalize(), "f"))
-            else:
-                values.append(raw)
+        for raw in line.rstrip("\r").split(","):
+            values.append(None if raw == "" else raw)
         con.execute(f"insert into t values ({', '.join('?' * len(values))})", values)
     bigquery_keys = [row[0] for row in con.execute(f"select {duckdb_sql} from t").fetchall()]
     assert bigquery_keys == [green_key(line) for line in sample]

@@ -2,7 +2,8 @@
     unique_row_id: md5, as a lowercase hex string, over every column of the row.
 
     Each column is first cast to a canonical text that both engines render identically
-    (integers as digits, decimals without trailing zeros, timestamps as epoch microseconds),
+    (integers as digits, decimals as whole minor units at their declared scale - 6.80 at scale
+    2 is 680 - and timestamps as epoch microseconds: integer text, never a float or a zone),
     NULL becomes a fixed marker, and a separator sits between fields so that ('1', '23') and
     ('12', '3') differ. The same row therefore gets the same key on DuckDB and BigQuery.
 -#}
@@ -38,6 +39,13 @@
 {% endmacro %}
 
 
+{% macro decimal_scale(data_type) %}
+    {#- The declared scale of numeric(p,s) / decimal(p,s); 0 when none is declared. -#}
+    {%- set match = modules.re.search('[(]\\s*[0-9]+\\s*,\\s*([0-9]+)\\s*[)]', data_type or '') -%}
+    {{ return(match.group(1) | int if match else 0) }}
+{% endmacro %}
+
+
 {% macro type_kind(data_type) %}
     {#- integer | decimal | timestamp | text, from a column's declared data_type. -#}
     {%- set declared = (data_type or 'varchar') | lower | trim -%}
@@ -66,9 +74,8 @@
     {%- if kind == 'integer' -%}
         {{ return("cast(" ~ expression ~ " as varchar)") }}
     {%- elif kind == 'decimal' -%}
-        {#- DuckDB prints a decimal(18,2) with its scale (1.10); BigQuery prints NUMERIC
-            minimally (1.1). Trim trailing zeros, then a trailing point. -#}
-        {{ return("rtrim(rtrim(cast(" ~ expression ~ " as varchar), '0'), '.')") }}
+        {#- Whole minor units: cheaper than formatting a decimal, and exact. -#}
+        {{ return("cast(cast(" ~ expression ~ " * " ~ 10 ** decimal_scale(data_type) ~ " as bigint) as varchar)") }}
     {%- elif kind == 'timestamp' -%}
         {{ return("cast(epoch_us(" ~ expression ~ ") as varchar)") }}
     {%- else -%}
@@ -80,8 +87,11 @@
     {%- set kind = type_kind(data_type) -%}
     {%- if kind == 'timestamp' -%}
         {{ return("cast(unix_micros(" ~ expression ~ ") as string)") }}
+    {%- elif kind == 'decimal' -%}
+        {#- NUMERIC holds up to 9 decimals; the declared scale fixes the minor unit, as on
+            DuckDB (which rounds to that scale when it reads the file). -#}
+        {{ return("cast(cast(" ~ expression ~ " * " ~ 10 ** decimal_scale(data_type) ~ " as int64) as string)") }}
     {%- else -%}
-        {#- INT64 prints as digits; NUMERIC prints without trailing zeros. -#}
         {{ return("cast(" ~ expression ~ " as string)") }}
     {%- endif -%}
 {% endmacro %}

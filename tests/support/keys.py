@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from loader.taxis import GREEN, TaxiType
 
@@ -27,7 +27,7 @@ def canonical(column: str, value: str) -> str:
     if column.endswith("_datetime"):
         moment = datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
         return str(int(moment.timestamp()) * 1_000_000)
-    return format(Decimal(value).quantize(Decimal("0.01")).normalize(), "f")
+    return str(int((Decimal(value) * 100).to_integral_value(rounding=ROUND_HALF_UP)))
 
 
 def unique_row_id(taxi: TaxiType, line: str) -> str:

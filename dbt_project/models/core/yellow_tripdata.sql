@@ -26,7 +26,11 @@ deduplicated as (
 
     select *
     from trips
-    qualify row_number() over (partition by unique_row_id order by filename) = 1
+    -- exact duplicates go; when several files of the batch share a row, the first file keeps
+    -- it (ordering costs a sort, so only then)
+    qualify row_number() over (
+        partition by unique_row_id{{ ' order by filename' if batch | length > 1 }}
+    ) = 1
 
 ),
 

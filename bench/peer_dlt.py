@@ -42,8 +42,6 @@ from dlt.common.schema.typing import TTableSchemaColumns
 KEY = "unique_row_id"
 NULL_MARKER = "_null_"
 SEPARATOR = "|"
-# 16 MiB of CSV text is ~130k trip rows: few, large batches for dlt's parquet writer.
-BLOCK_SIZE = 16 << 20
 DATASET = "main"  # tables land in DuckDB's default schema: plain `green_tripdata`
 INTEGER_COLUMNS = frozenset(
     {
@@ -91,7 +89,6 @@ def read_batches(url: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
         stream = pa.CompressedInputStream(pa.PythonFile(response, mode="r"), "gzip")
         reader = pa_csv.open_csv(
             stream,
-            read_options=pa_csv.ReadOptions(block_size=BLOCK_SIZE),
             # Every field as text first: the key is over the raw fields (".61", not 0.61).
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(columns, pa.string()),

@@ -120,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
         "status", parents=[common, location], help="landed files, merged rows, reconciliation"
     )
     status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.add_argument(
+        "--verify",
+        action="store_true",
+        help="recompute each local landed file's CRC32C (GCS objects are always checked)",
+    )
 
     commands.add_parser(
         "setup", parents=[common], help="offline one-time set-up (make setup runs it)"
@@ -139,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+        format="%(levelname)s %(name)s: %(message)s" if args.debug else "%(message)s",
         stream=sys.stderr,
     )
     # Libraries speak only through our one-line errors unless --debug asks for more.
@@ -198,7 +203,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "status":
         from loader.status import run_status
 
-        return run_status(_settings(args), as_json=args.json)
+        return run_status(_settings(args), as_json=args.json, verify=args.verify)
     if args.command == "setup":
         from loader.setup import run_setup
 

@@ -171,6 +171,11 @@ class GcsLanding:
         )
         return None if blob is None else ObjectStat(size=blob.size, crc32c=blob.crc32c)
 
+    def crc32c(self, relpath: str) -> str | None:
+        """The object's CRC32C as GCS computed it (no download)."""
+        stat = self.stat(relpath)
+        return None if stat is None else stat.crc32c
+
     def writer(self, relpath: str) -> GcsWriter:
         final = self._location.name(relpath)
         base = relpath.rsplit("/", 1)[-1]
@@ -249,12 +254,7 @@ class GcsLanding:
         except _FAILURES as error:
             raise LandingError(f"cannot take the lock {key} ({_reason(error)})") from None
         held = self._bucket.get_blob(blob.name)
-        stale = (
-            held is not None
-            and held.time_created is not None
-            and datetime.now(timezone.utc) - held.time_created > stale_after
-        )
-        if stale:  # a crashed holder: take the lock over
+        if held is not None and _stale(held, stale_after):  # a crashed holder: take over
             with suppress(api_exceptions.NotFound, api_exceptions.PreconditionFailed):
                 held.delete(if_generation_match=held.generation)
         return False
@@ -262,6 +262,23 @@ class GcsLanding:
     def _release(self, key: str) -> None:
         with suppress(*_FAILURES):  # if this fails, the lock goes stale and is taken over
             self._bucket.blob(self._location.name(f"{LOCK_DIR}/{key}.lock")).delete(timeout=30)
+
+
+def _stale(lock: storage.Blob, stale_after: timedelta) -> bool:
+    """A lock is stale when its holder on this host is dead, or it is older than stale_after."""
+    try:
+        holder = json.loads(lock.download_as_text(timeout=30))
+    except (api_exceptions.GoogleAPIError, ValueError):
+        holder = {}
+    if holder.get("host") == os.uname().nodename and isinstance(holder.get("pid"), int):
+        try:
+            os.kill(holder["pid"], 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass  # alive, another user's
+    created = lock.time_created
+    return created is not None and datetime.now(timezone.utc) - created > stale_after
 
 
 def _call(action, what: str):

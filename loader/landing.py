@@ -7,6 +7,7 @@ nothing at the final name.
 
 from __future__ import annotations
 
+import base64
 import errno
 import fcntl
 import os
@@ -16,6 +17,8 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+import google_crc32c
 
 from loader.config import Settings
 from loader.errors import LandingError
@@ -41,6 +44,7 @@ class Landing(Protocol):
 
     def file_uri(self, relpath: str) -> str: ...
     def stat(self, relpath: str) -> ObjectStat | None: ...
+    def crc32c(self, relpath: str) -> str | None: ...
     def writer(self, relpath: str) -> LandingWriter: ...
     def read_text(self, relpath: str) -> str | None: ...
     def write_text(self, relpath: str, text: str) -> None: ...
@@ -99,6 +103,17 @@ class LocalLanding:
             return ObjectStat(size=(self.root / relpath).stat().st_size, crc32c=None)
         except FileNotFoundError:
             return None
+
+    def crc32c(self, relpath: str) -> str | None:
+        """CRC32C of the file's content (read in full), base64 as GCS reports it."""
+        checksum = google_crc32c.Checksum()
+        try:
+            with (self.root / relpath).open("rb") as handle:
+                for block in iter(lambda: handle.read(8 << 20), b""):
+                    checksum.update(block)
+        except FileNotFoundError:
+            return None
+        return base64.b64encode(checksum.digest()).decode("ascii")
 
     def writer(self, relpath: str) -> LocalFileWriter:
         final = self.root / relpath

@@ -74,7 +74,9 @@ def load_month(
     started = time.monotonic()
     with landing.lock(f"{taxi.name}_{month}"):
         previous = read_record(landing, taxi, month)
-        intact = previous is not None and _landed_intact(landing, taxi, month, previous)
+        intact = previous is not None and _landed_intact(
+            landing, taxi, month, previous, verify=force
+        )
         # Ask the source for the file only if it changed since the landing we hold.
         if_validator = previous.source_validator if previous and intact and not force else None
         retrying = Retrying(
@@ -83,8 +85,7 @@ def load_month(
             retry=retry_if_exception_type(TransientSourceError),
             reraise=True,
             before_sleep=lambda state: log.warning(
-                "%s: %s; retrying (try %d of %d)",
-                taxi.source_name(month),
+                "retrying: %s (try %d of %d)",
                 state.outcome.exception(),
                 state.attempt_number + 1,
                 settings.http_tries,
@@ -210,9 +211,15 @@ def _stream(
     )
 
 
-def _landed_intact(landing: Landing, taxi: TaxiType, month: Month, record: ManifestRecord) -> bool:
-    """The landed object is there with the recorded size, and checksum where that is free."""
-    stat = landing.stat(landed_relpath(taxi, month))
+def _landed_intact(
+    landing: Landing, taxi: TaxiType, month: Month, record: ManifestRecord, *, verify: bool
+) -> bool:
+    """The landed object is there with the recorded size, and checksum where that is free;
+    with `verify`, its content's checksum is recomputed (a local file is read in full)."""
+    relpath = landed_relpath(taxi, month)
+    if verify:
+        return landing.crc32c(relpath) == record.crc32c
+    stat = landing.stat(relpath)
     return (
         stat is not None
         and stat.size == record.bytes_uncompressed

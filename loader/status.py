@@ -9,7 +9,7 @@ from loader.config import Settings
 from loader.landing import Landing, open_landing
 from loader.manifest import MANIFEST_DIR, ManifestRecord
 from loader.report import megabytes
-from loader.warehouse import read_merged_files
+from loader.warehouse import MergedFile, read_merged_files
 
 
 @dataclass(frozen=True)
@@ -37,29 +37,51 @@ def landed_records(landing: Landing) -> list[ManifestRecord]:
     return sorted(records, key=lambda record: (record.taxi, record.month))
 
 
-def file_statuses(settings: Settings) -> list[FileStatus]:
+def landed_problem(landing: Landing, record: ManifestRecord, *, verify: bool) -> str | None:
+    """Is the landed file still what the manifest says was landed?"""
+    relpath = f"{record.taxi}/{record.file}"
+    stat = landing.stat(relpath)
+    if stat is None:
+        return "the landed file is missing: load the month again"
+    if stat.size != record.bytes_uncompressed:
+        return (
+            f"the landed file changed since it was landed ({stat.size:,} bytes, landed "
+            f"{record.bytes_uncompressed:,}): load the month again with --force"
+        )
+    checksum = stat.crc32c or (landing.crc32c(relpath) if verify else None)
+    if checksum is not None and checksum != record.crc32c:
+        return "the landed file's content changed since it was landed: load it again with --force"
+    return None
+
+
+def merge_problem(record: ManifestRecord, entry: MergedFile | None) -> str | None:
+    """Does what dbt merged account for every landed row of the file?"""
+    if entry is None:
+        return "landed, not merged yet: run make build"
+    if entry.file_crc32c != record.crc32c:
+        return "landed content changed since the last merge: run make build"
+    if entry.rows_read != record.rows:
+        return f"dbt read {entry.rows_read:,} rows, the manifest says {record.rows:,}"
+    if entry.rows_merged + entry.duplicates_removed != record.rows:
+        return (
+            f"{entry.rows_merged:,} merged + {entry.duplicates_removed:,} duplicates "
+            f"!= {record.rows:,} landed"
+        )
+    if entry.rows_now != entry.rows_merged:
+        return (
+            f"the merged table holds {entry.rows_now:,} rows of this file, "
+            f"the merge recorded {entry.rows_merged:,}"
+        )
+    return None
+
+
+def file_statuses(settings: Settings, *, verify: bool = False) -> list[FileStatus]:
     landing = open_landing(settings)
     merged = read_merged_files(settings)
     statuses = []
     for record in landed_records(landing):
         entry = merged.get((record.taxi, record.file))
-        problem = None
-        if entry is None:
-            problem = "landed, not merged yet: run make build"
-        elif entry.file_crc32c != record.crc32c:
-            problem = "landed content changed since the last merge: run make build"
-        elif entry.rows_read != record.rows:
-            problem = f"dbt read {entry.rows_read:,} rows, the manifest says {record.rows:,}"
-        elif entry.rows_merged + entry.duplicates_removed != record.rows:
-            problem = (
-                f"{entry.rows_merged:,} merged + {entry.duplicates_removed:,} duplicates "
-                f"!= {record.rows:,} landed"
-            )
-        elif entry.rows_now != entry.rows_merged:
-            problem = (
-                f"the merged table holds {entry.rows_now:,} rows of this file, "
-                f"the merge recorded {entry.rows_merged:,}"
-            )
+        problem = landed_problem(landing, record, verify=verify) or merge_problem(record, entry)
         statuses.append(
             FileStatus(
                 taxi=record.taxi,
@@ -78,9 +100,9 @@ def file_statuses(settings: Settings) -> list[FileStatus]:
     return statuses
 
 
-def run_status(settings: Settings, *, as_json: bool = False) -> int:
+def run_status(settings: Settings, *, as_json: bool = False, verify: bool = False) -> int:
     """Print the table (or JSON); exit 1 when a file is not merged or does not reconcile."""
-    statuses = file_statuses(settings)
+    statuses = file_statuses(settings, verify=verify)
     if as_json:
         print(json.dumps([asdict(status) for status in statuses], indent=2))
     else:

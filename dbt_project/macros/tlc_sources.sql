@@ -78,3 +78,35 @@
 {% macro bigquery__file_basename(column) -%}
     regexp_extract({{ column }}, r'[^/]+$')
 {%- endmacro %}
+
+
+{% macro tlc_landed_files_now() %}
+    {#- One row per landed trip file as it is now: (filename, bytes_now). -#}
+    {{- return(adapter.dispatch('tlc_landed_files_now', 'taxi_elt')()) -}}
+{% endmacro %}
+
+{% macro default__tlc_landed_files_now() %}
+    {#- DuckDB stats the files (read_blob without its content column reads no data). -#}
+    {%- set patterns = [] -%}
+    {%- if execute -%}
+        {%- for taxi in ['green', 'yellow'] -%}
+            {%- set location = tlc_checked_location(
+                tlc_source_node('tlc', taxi ~ '_tripdata_ext').external.location) -%}
+            {%- if run_query("select count(*) from glob('" ~ location ~ "')").columns[0].values()[0] > 0 -%}
+                {%- do patterns.append(location) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if patterns | length == 0 -%}
+        {{ return("select cast(null as varchar) as filename, cast(null as bigint) as bytes_now where false") }}
+    {%- endif -%}
+    {#- The patterns passed tlc_checked_location: plain path characters only. -#}
+    {{ return("select parse_filename(filename) as filename, size as bytes_now from read_blob(['"
+        ~ patterns | join("', '") ~ "'])") }}
+{% endmacro %}
+
+{% macro bigquery__tlc_landed_files_now() %}
+    {#- BigQuery cannot stat objects: `python -m loader status` checks them (GCS reports each
+        object's size and CRC32C for free), so here the manifest's sizes stand in. -#}
+    {{ return("select filename, bytes_uncompressed as bytes_now from " ~ ref('stg_tlc__landed_files')) }}
+{% endmacro %}

@@ -1,12 +1,19 @@
 -- Every landed file is accounted for, row by row: rows landed (the loader's count) = rows the
--- external table read = rows merged + duplicates removed, and the merged table still holds
--- what the merge recorded. Returns one row per file that does not reconcile.
+-- external table read = rows merged + duplicates removed, the merged table still holds what
+-- the merge recorded, and the landed file is still the one the loader landed (its size).
+-- Returns one row per file that does not reconcile.
 
 with landed as (
 
     select * from {{ ref('stg_tlc__landed_files') }}
     -- files landed while this run was going are merged by the next one
     where landed_at <= cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp)
+
+),
+
+landed_now as (
+
+    {{ tlc_landed_files_now() }}
 
 ),
 
@@ -43,6 +50,10 @@ compared as (
         case
             when landed.filename is null
                 then 'rows merged from a file that is no longer landed: run dbt build --full-refresh'
+            when landed_now.filename is null
+                then 'the landed file is missing: load the month again'
+            when landed_now.bytes_now != landed.bytes_uncompressed
+                then 'the landed file changed since it was landed: load the month again'
             when merge_log.filename is null
                 then 'landed but not merged'
             when merge_log.file_crc32c != landed.file_crc32c
@@ -61,6 +72,8 @@ compared as (
     full outer join merged_now
         on landed.taxi = merged_now.taxi
         and landed.filename = merged_now.filename
+    left join landed_now
+        on landed_now.filename = landed.filename
     left join merge_log
         on merge_log.taxi = coalesce(landed.taxi, merged_now.taxi)
         and merge_log.filename = coalesce(landed.filename, merged_now.filename)

@@ -91,7 +91,7 @@ class GcsWriter:
     def commit(self, crc32c: str) -> None:
         where = f"gs://{self._bucket.name}/{self._final}"
         _call(self._writer.close, f"finish the upload to {where}")
-        _call(self._temp.reload, f"check the upload to {where}")
+        _call(lambda: self._temp.reload(retry=self._retry), f"check the upload to {where}")
         if self._temp.crc32c != crc32c:
             self.abort()
             raise LandingError(
@@ -104,7 +104,7 @@ class GcsWriter:
             token, _, _ = final.rewrite(self._temp, retry=self._retry)
             while token is not None:
                 token, _, _ = final.rewrite(self._temp, token=token, retry=self._retry)
-            final.reload()
+            final.reload(retry=self._retry)
 
         _call(publish, f"publish {where}")
         if final.crc32c != crc32c:
@@ -120,7 +120,7 @@ class GcsWriter:
     def _delete_temp(self) -> None:
         # Under _tmp/: never read by dbt; if this fails, the next load of the file removes it.
         with suppress(*_FAILURES):
-            self._temp.delete()
+            self._temp.delete(retry=self._retry)
 
 
 class GcsLanding:
@@ -130,6 +130,9 @@ class GcsLanding:
         self.uri = uri
         self._location = _Location.parse(uri)
         self._timeout = timeout
+        # Every call retries transient errors with backoff, but gives up after `timeout`
+        # seconds (the library default keeps trying for two minutes and more).
+        self._retry = Retry(timeout=timeout, initial=0.5, maximum=8)
         self._client = gcs_client()
         self._bucket = self._client.bucket(self._location.bucket)
         self._check_access()
@@ -139,7 +142,11 @@ class GcsLanding:
         try:
             list(
                 self._client.list_blobs(
-                    self._bucket, prefix=self._location.name(""), max_results=1, timeout=30
+                    self._bucket,
+                    prefix=self._location.name(""),
+                    max_results=1,
+                    timeout=30,
+                    retry=self._retry,
                 )
             )
         except api_exceptions.NotFound:
@@ -166,7 +173,9 @@ class GcsLanding:
 
     def stat(self, relpath: str) -> ObjectStat | None:
         blob = _call(
-            lambda: self._bucket.get_blob(self._location.name(relpath), timeout=30),
+            lambda: self._bucket.get_blob(
+                self._location.name(relpath), timeout=30, retry=self._retry
+            ),
             f"read {self.file_uri(relpath)}",
         )
         return None if blob is None else ObjectStat(size=blob.size, crc32c=blob.crc32c)
@@ -181,16 +190,16 @@ class GcsLanding:
         base = relpath.rsplit("/", 1)[-1]
         temp_prefix = self._location.name(f"{TMP_DIR}/{base}.")
         # We hold this file's lock: any temporary for it is left over from a crashed run.
-        for stale in self._client.list_blobs(self._bucket, prefix=temp_prefix):
+        for stale in self._client.list_blobs(self._bucket, prefix=temp_prefix, retry=self._retry):
             with suppress(api_exceptions.NotFound):
-                stale.delete()
+                stale.delete(retry=self._retry)
         temp = f"{temp_prefix}{os.getpid()}-{secrets.token_hex(4)}.part"
         return GcsWriter(self._bucket, final, temp, self._timeout)
 
     def read_text(self, relpath: str) -> str | None:
         blob = self._bucket.blob(self._location.name(relpath))
         try:
-            return blob.download_as_text(timeout=30)
+            return blob.download_as_text(timeout=30, retry=self._retry)
         except api_exceptions.NotFound:
             return None
         except _FAILURES as error:
@@ -199,13 +208,15 @@ class GcsLanding:
     def write_text(self, relpath: str, text: str) -> None:
         blob = self._bucket.blob(self._location.name(relpath))
         _call(
-            lambda: blob.upload_from_string(text, content_type="application/json", timeout=30),
+            lambda: blob.upload_from_string(
+                text, content_type="application/json", timeout=30, retry=self._retry
+            ),
             f"write {self.file_uri(relpath)}",
         )
 
     def delete(self, relpath: str) -> bool:
         try:
-            self._bucket.blob(self._location.name(relpath)).delete(timeout=30)
+            self._bucket.blob(self._location.name(relpath)).delete(timeout=30, retry=self._retry)
         except api_exceptions.NotFound:
             return False
         except _FAILURES as error:
@@ -217,7 +228,11 @@ class GcsLanding:
     def list(self, prefix: str) -> list[str]:
         start = len(self._location.name(""))
         blobs = _call(
-            lambda: list(self._client.list_blobs(self._bucket, prefix=self._location.name(prefix))),
+            lambda: list(
+                self._client.list_blobs(
+                    self._bucket, prefix=self._location.name(prefix), retry=self._retry
+                )
+            ),
             f"list {self.file_uri(prefix)}",
         )
         return sorted(blob.name[start:] for blob in blobs)
@@ -247,27 +262,31 @@ class GcsLanding:
         blob = self._bucket.blob(self._location.name(f"{LOCK_DIR}/{key}.lock"))
         owner = json.dumps({"pid": os.getpid(), "host": os.uname().nodename})
         try:
-            blob.upload_from_string(owner, if_generation_match=0, timeout=30)
+            blob.upload_from_string(owner, if_generation_match=0, timeout=30, retry=self._retry)
             return True
         except api_exceptions.PreconditionFailed:
             pass
         except _FAILURES as error:
             raise LandingError(f"cannot take the lock {key} ({_reason(error)})") from None
-        held = self._bucket.get_blob(blob.name)
-        if held is not None and _stale(held, stale_after):  # a crashed holder: take over
+        held = self._bucket.get_blob(blob.name, retry=self._retry)
+        if held is not None and _stale(
+            held, stale_after, self._retry
+        ):  # a crashed holder: take over
             with suppress(api_exceptions.NotFound, api_exceptions.PreconditionFailed):
-                held.delete(if_generation_match=held.generation)
+                held.delete(if_generation_match=held.generation, retry=self._retry)
         return False
 
     def _release(self, key: str) -> None:
         with suppress(*_FAILURES):  # if this fails, the lock goes stale and is taken over
-            self._bucket.blob(self._location.name(f"{LOCK_DIR}/{key}.lock")).delete(timeout=30)
+            self._bucket.blob(self._location.name(f"{LOCK_DIR}/{key}.lock")).delete(
+                timeout=30, retry=self._retry
+            )
 
 
-def _stale(lock: storage.Blob, stale_after: timedelta) -> bool:
+def _stale(lock: storage.Blob, stale_after: timedelta, retry: Retry) -> bool:
     """A lock is stale when its holder on this host is dead, or it is older than stale_after."""
     try:
-        holder = json.loads(lock.download_as_text(timeout=30))
+        holder = json.loads(lock.download_as_text(timeout=30, retry=retry))
     except (api_exceptions.GoogleAPIError, ValueError):
         holder = {}
     if holder.get("host") == os.uname().nodename and isinstance(holder.get("pid"), int):

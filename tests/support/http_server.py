@@ -40,6 +40,7 @@ class Plan:
     Actions: ("status", code[, retry_after]) answers with that status; ("reset", n) sends the
     headers and n body bytes then resets the connection; ("stall", n, seconds) sends n bytes
     then goes silent; ("short", n) claims the full Content-Length but sends only n bytes;
+    ("slow", step, seconds) sends the whole file `step` bytes at a time, pausing between;
     ("body", bytes, content_type) answers 200 with that body; ("ok",) serves the file.
     """
 
@@ -94,6 +95,16 @@ def faulty_handler(plan: Plan) -> type:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             if method != "GET":
+                return None
+            if kind == "slow":
+                step, pause = action[1], action[2]
+                try:
+                    for start in range(0, len(data), step):
+                        self.wfile.write(data[start : start + step])
+                        self.wfile.flush()
+                        time.sleep(pause)
+                except OSError:
+                    pass  # the client went away (killed): nothing more to send
                 return None
             self.wfile.write(data[: action[1]])
             self.wfile.flush()

@@ -27,31 +27,32 @@ def google_credentials() -> tuple[Credentials, str | None]:
     project = os.environ.get("GCP_PROJECT_ID") or None
     key_file = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     encoded = os.environ.get("GCP_SERVICE_ACCOUNT")
+    if not key_file and not encoded:
+        import google.auth
+
+        try:
+            credentials, default_project = google.auth.default()
+        except auth_exceptions.DefaultCredentialsError:
+            raise UsageError(
+                "no Google credentials: set GOOGLE_APPLICATION_CREDENTIALS or "
+                "GCP_SERVICE_ACCOUNT, or run `gcloud auth application-default login`"
+            ) from None
+        return credentials, project or default_project
+    which = "GOOGLE_APPLICATION_CREDENTIALS" if key_file else "GCP_SERVICE_ACCOUNT"
     try:
         if key_file:
             credentials = service_account.Credentials.from_service_account_file(key_file)
-        elif encoded:
-            credentials = service_account.Credentials.from_service_account_info(
-                _decode_service_account(encoded)
-            )
         else:
-            import google.auth
-
-            credentials, default_project = google.auth.default()
-            return credentials, project or default_project
+            credentials = service_account.Credentials.from_service_account_info(
+                _decode_service_account(encoded or "")
+            )
     except FileNotFoundError:
         raise UsageError(
             "GOOGLE_APPLICATION_CREDENTIALS names a key file that does not exist; "
             "fix the path or unset it"
         ) from None
-    except auth_exceptions.DefaultCredentialsError:
-        raise UsageError(
-            "no Google credentials: set GOOGLE_APPLICATION_CREDENTIALS or GCP_SERVICE_ACCOUNT, "
-            "or run `gcloud auth application-default login`"
-        ) from None
     except (ValueError, KeyError, TypeError, auth_exceptions.GoogleAuthError) as error:
         # Never echo the error text: it can quote the key it failed to read.
-        which = "GOOGLE_APPLICATION_CREDENTIALS" if key_file else "GCP_SERVICE_ACCOUNT"
         raise UsageError(
             f"{which} is not a usable service-account key ({type(error).__name__}); "
             "create a new JSON key for the service account"

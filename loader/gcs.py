@@ -140,15 +140,18 @@ class GcsLanding:
     def _check_access(self) -> None:
         """Fail before any download if the bucket is missing or the credentials can't list it."""
         try:
-            list(
-                self._client.list_blobs(
-                    self._bucket,
-                    prefix=self._location.name(""),
-                    max_results=1,
-                    timeout=30,
-                    retry=self._retry,
+            try:
+                list(
+                    self._client.list_blobs(
+                        self._bucket,
+                        prefix=self._location.name(""),
+                        max_results=1,
+                        timeout=30,
+                        retry=self._retry,
+                    )
                 )
-            )
+            except api_exceptions.RetryError as error:  # gave up: judge by the last failure
+                raise error.cause or error from None
         except api_exceptions.NotFound:
             raise LandingError(
                 f"bucket gs://{self._location.bucket} does not exist; create it or fix LANDING_URI"
@@ -158,9 +161,14 @@ class GcsLanding:
                 f"the credentials may not use gs://{self._location.bucket} (403); grant the "
                 "service account Storage Object Admin on the bucket"
             ) from None
-        except auth_exceptions.GoogleAuthError as error:
+        except auth_exceptions.RefreshError as error:
             raise UsageError(
                 f"the Google credentials were refused ({type(error).__name__}); check the key"
+            ) from None
+        except auth_exceptions.TransportError:
+            raise LandingError(
+                "cannot get a Google access token (the token endpoint is unreachable); "
+                "check the network"
             ) from None
         except _FAILURES as error:
             raise LandingError(

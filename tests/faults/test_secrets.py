@@ -1,0 +1,106 @@
+"""A service-account key in the environment never shows up in output, logs or the landing."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+
+@pytest.fixture(scope="module")
+def fake_key() -> dict[str, str]:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    key_id = secrets.token_hex(20)
+    info = {
+        "type": "service_account",
+        "project_id": "fake-project",
+        "private_key_id": key_id,
+        "private_key": pem,
+        "client_email": "loader@fake-project.iam.gserviceaccount.com",
+        "client_id": "1234567890",
+        "token_uri": "http://127.0.0.1:9/token",  # refused at once: nothing leaves the host
+    }
+    encoded = base64.b64encode(json.dumps(info).encode()).decode()
+    body = [line for line in pem.splitlines() if line and not line.startswith("-----")]
+    return {"encoded": encoded, "key_id": key_id, "pem_lines": body}
+
+
+def leaks(text: str, key: dict) -> list[str]:
+    found = []
+    if key["encoded"][:64] in text or key["encoded"][-64:] in text:
+        found.append("the base64 key")
+    if key["key_id"] in text:
+        found.append("the private_key_id")
+    found += [f"private key line {i}" for i, line in enumerate(key["pem_lines"]) if line in text]
+    return found
+
+
+def test_no_command_leaks_the_key(workspace, fake_key, tmp_path):
+    env = {"GCP_SERVICE_ACCOUNT": fake_key["encoded"], "HOME": str(tmp_path)}
+    runs = {
+        "load to GCS, no access token": workspace.loader(
+            "load",
+            "--taxi",
+            "green",
+            "--month",
+            "2021-01",
+            "--debug",
+            LANDING_URI="gs://secret-test-bucket/landing",
+            STORAGE_EMULATOR_HOST="",
+            **env,
+        ),
+        "load a month that does not exist": workspace.loader(
+            "load", "--taxi", "green", "--month", "2030-01", "--debug", **env
+        ),
+        "backfill and build": workspace.loader(
+            "backfill",
+            "--from",
+            "2021-01",
+            "--to",
+            "2021-01",
+            "--taxi",
+            "green",
+            "--debug",
+            **env,
+        ),
+        "status": workspace.loader("status", "--debug", **env),
+        "status --json": workspace.loader("status", "--json", "--debug", **env),
+    }
+    refused = runs["load to GCS, no access token"]
+    assert refused.code == 1 and "cannot get a Google access token" in refused.stderr
+    assert runs["backfill and build"].code == 0, runs["backfill and build"].stderr
+    for name, run in runs.items():
+        assert leaks(run.stdout + run.stderr, fake_key) == [], name
+    for path in workspace.root.rglob("*"):  # logs, dbt target, landing, manifest, DuckDB
+        if path.is_file():
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            assert leaks(text, fake_key) == [], path
+    assert (workspace.landing / "_manifest/green_tripdata_2021-01.json").exists()
+
+
+def test_a_malformed_key_is_refused_without_echoing_it(workspace, tmp_path):
+    not_a_key = base64.b64encode(b'{"type": "service_account", "private_key": "OOPS-SECRET"}')
+    run = workspace.loader(
+        "load",
+        "--taxi",
+        "green",
+        "--month",
+        "2021-01",
+        "--debug",
+        LANDING_URI="gs://secret-test-bucket/landing",
+        STORAGE_EMULATOR_HOST="",
+        GCP_SERVICE_ACCOUNT=not_a_key.decode(),
+        HOME=str(tmp_path),
+    )
+    assert run.code == 2
+    assert "GCP_SERVICE_ACCOUNT is not a usable service-account key" in run.stderr
+    assert "OOPS-SECRET" not in run.stdout + run.stderr

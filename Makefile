@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 TAXI ?= all
 JOBS ?= 4
 
-.PHONY: setup demo test load backfill sync build status purge lint clean
+.PHONY: setup demo test bench load backfill sync build status purge lint clean
 
 setup: $(VENV)/.installed
 
@@ -22,6 +22,13 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+bench: setup $(VENV)/.bench-installed
+	$(BIN)/python -m bench.run
+
+$(VENV)/.bench-installed: pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
+	touch $@
 
 load: setup
 	$(BIN)/python -m loader load --taxi $(TAXI) --month $(MONTH)

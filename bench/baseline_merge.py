@@ -1,0 +1,49 @@
+"""The merge baseline: one DuckDB statement that reads the CSV, keys every row with md5 over all
+columns, drops duplicates and creates the table. Prints the statement's seconds as JSON.
+
+    python bench/baseline_merge.py FILE.csv DUCKDB_PATH
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import duckdb
+
+from loader.taxis import TAXI_TYPES
+
+INTEGERS = {"VendorID", "RatecodeID", "PULocationID", "DOLocationID", "passenger_count"}
+INTEGERS |= {"payment_type", "trip_type"}
+
+
+def column_type(column: str) -> str:
+    if column.endswith("_datetime"):
+        return "timestamp"
+    if column == "store_and_fwd_flag":
+        return "varchar"
+    return "bigint" if column in INTEGERS else "decimal(18,2)"
+
+
+def main(path: str, database: str) -> None:
+    taxi = TAXI_TYPES[path.rsplit("/", 1)[-1].split("_", 1)[0]]
+    types = {column: column_type(column) for column in taxi.columns}
+    key = ", ".join(f"coalesce(cast({column} as varchar), '_null_')" for column in taxi.columns)
+    con = duckdb.connect(database)
+    con.execute("set preserve_insertion_order = false")
+    started = time.perf_counter()
+    con.execute(
+        f"create or replace table trips as select * from ("
+        f"select md5(concat_ws('|', {key})) as unique_row_id, * "
+        f"from read_csv('{path}', header = true, types = {types})"
+        f") qualify row_number() over (partition by unique_row_id) = 1"
+    )
+    seconds = time.perf_counter() - started
+    rows = con.execute("select count(*) from trips").fetchall()[0][0]
+    con.close()
+    print(json.dumps({"seconds": seconds, "rows": rows}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,355 @@
+"""The benchmark: our loader and models against physical baselines, in the same run.
+
+    make bench                     # or: .venv/bin/python -m bench.run [--quick] [--only ...]
+
+Generates months at real scale with the loader's seeded generator (cached in bench/work/),
+serves them over HTTP on 127.0.0.1, and measures (each figure the median of --runs runs):
+1. landing, local: `python -m loader load` vs `curl -s URL | gzip -dc > file`; peak RSS at
+   2 M, 4 M and 8 M rows;
+2. landing, GCS (fake-gcs-server on loopback): vs that baseline plus upload_from_filename;
+3. merge: `dbt build` of the month on DuckDB vs one DuckDB statement (bench/baseline_merge.py);
+4. incremental scaling: 12 months landed one after another, `dbt build` after each;
+5. a peer: dlt loading the same file into DuckDB with merge on the key (bench/peer_dlt.py).
+Prints a table and appends it to bench/RESULTS.md with the machine and the date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench.measure import Sample, median_of, run_timed
+from loader.months import Month
+from loader.sample import write_month
+from loader.taxis import YELLOW
+from tests.support.gcs_server import FakeGcsServer
+from tests.support.http_server import serve_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+PYTHON = sys.executable
+DBT = str(Path(sys.executable).with_name("dbt"))
+MONTH = Month(2021, 3)
+SEED = 2021
+
+
+def mirror(rows: int, months: list[Month]) -> Path:
+    folder = WORK / f"mirror-{rows}"
+    for month in months:
+        if not (folder / "yellow" / YELLOW.source_name(month)).exists():
+            print(f"  generating {rows:,} rows of yellow {month} ...", flush=True)
+            write_month(folder, YELLOW, month, rows, SEED)
+    return folder
+
+
+class Project:
+    """A landing folder, a DuckDB file and dbt's paths of their own, under a scratch folder."""
+
+    def __init__(self, root: Path, source_url: str) -> None:
+        self.root = root
+        shutil.rmtree(root, ignore_errors=True)
+        (root / "profiles").mkdir(parents=True)
+        shutil.copy(ROOT / "profiles.example.yml", root / "profiles" / "profiles.yml")
+        self.env = {
+            "TLC_SOURCE_URL": source_url,
+            "LANDING_URI": str(root / "lake"),
+            "DUCKDB_PATH": str(root / "taxi.duckdb"),
+            "DBT_PROFILES_DIR": str(root / "profiles"),
+            "DBT_TARGET_PATH": str(root / "target"),
+            "DBT_LOG_PATH": str(root / "logs"),
+            "DBT_TARGET": "duckdb",
+        }
+
+    def load(self, month: Month, **extra: str) -> Sample:
+        command = [PYTHON, "-m", "loader", "load", "--taxi", "yellow", "--month", str(month)]
+        return run_timed(command, env={**self.env, **extra}, cwd=ROOT)
+
+    def build(self) -> tuple[Sample, float]:
+        """Wall time of `dbt build`, and the merged model's own time from run_results."""
+        sample = run_timed([DBT, "build"], env=self.env, cwd=ROOT)
+        results = json.loads((self.root / "target" / "run_results.json").read_text())["results"]
+        model = next(r for r in results if r["unique_id"] == "model.taxi_elt.yellow_tripdata")
+        return sample, model["execution_time"]
+
+    def reset_warehouse(self) -> None:
+        Path(self.env["DUCKDB_PATH"]).unlink(missing_ok=True)
+
+    def reset_landing(self) -> None:
+        shutil.rmtree(self.env["LANDING_URI"], ignore_errors=True)
+
+
+def curl_gunzip(url: str, out: Path) -> Sample:
+    return run_timed(["bash", "-c", f"curl -sf '{url}' | gzip -dc > '{out}'"])
+
+
+def bench_landing(rows_list: list[int], runs: int, scratch: Path) -> list[dict]:
+    results = []
+    for rows in rows_list:
+        folder = mirror(rows, [MONTH])
+        with serve_folder(folder) as url:
+            file_url = f"{url}/yellow/{YELLOW.source_name(MONTH)}"
+            project = Project(scratch / f"landing-{rows}", url)
+            baseline = median_of(
+                lambda file_url=file_url: curl_gunzip(file_url, scratch / "baseline.csv"), runs
+            )
+            ours = median_of(
+                lambda project=project: project.load(MONTH), runs, before=project.reset_landing
+            )
+        results.append({"rows": rows, "baseline": baseline, "ours": ours})
+        print(f"  landing {rows:,}: ours {ours.seconds:.2f} s, baseline {baseline.seconds:.2f} s")
+    return results
+
+
+UPLOAD = """
+import sys
+from google.cloud import storage
+blob = storage.Client(project="bench").bucket("bench").blob("baseline/" + sys.argv[2])
+blob.upload_from_filename(sys.argv[1], checksum="crc32c")
+"""
+
+
+def bench_gcs(rows: int, runs: int, scratch: Path) -> dict:
+    folder = mirror(rows, [MONTH])
+    with FakeGcsServer(log_path=scratch / "gcs.log") as server, serve_folder(folder) as url:
+        env = {"STORAGE_EMULATOR_HOST": server.url}
+        os.environ.update(env)
+        from google.cloud import storage
+
+        client = storage.Client(project="bench")
+        bucket = client.create_bucket("bench")
+        file_url = f"{url}/yellow/{YELLOW.source_name(MONTH)}"
+        csv = scratch / "gcs-baseline.csv"
+        download = median_of(lambda: curl_gunzip(file_url, csv), runs)
+        upload = median_of(
+            lambda: run_timed([PYTHON, "-c", UPLOAD, str(csv), csv.name], env=env), runs
+        )
+        project = Project(scratch / "gcs", url)
+
+        def clear() -> None:
+            for blob in client.list_blobs(bucket):
+                blob.delete()
+
+        ours = median_of(
+            lambda: project.load(MONTH, LANDING_URI="gs://bench/landing", **env), runs, before=clear
+        )
+    result = {"rows": rows, "download": download, "upload": upload, "ours": ours}
+    print(
+        f"  gcs {rows:,}: ours {ours.seconds:.2f} s, baseline "
+        f"{download.seconds:.2f} + {upload.seconds:.2f} s"
+    )
+    return result
+
+
+def bench_merge(rows: int, runs: int, scratch: Path) -> dict:
+    folder = mirror(rows, [MONTH])
+    with serve_folder(folder) as url:
+        project = Project(scratch / "merge", url)
+        project.load(MONTH)
+    csv = Path(project.env["LANDING_URI"]) / "yellow" / YELLOW.landed_name(MONTH)
+    statement = []
+    for _ in range(runs):
+        database = scratch / "baseline.duckdb"
+        database.unlink(missing_ok=True)
+        out = subprocess.run(
+            [PYTHON, str(ROOT / "bench" / "baseline_merge.py"), str(csv), str(database)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        statement.append(json.loads(out.stdout)["seconds"])
+    builds, models = [], []
+    for _ in range(runs):
+        project.reset_warehouse()
+        sample, model = project.build()
+        builds.append(sample)
+        models.append(model)
+    result = {
+        "rows": rows,
+        "baseline": statistics.median(statement),
+        "model": statistics.median(models),
+        "build": Sample(
+            statistics.median(s.seconds for s in builds),
+            statistics.median(s.peak_rss_mb for s in builds),
+        ),
+    }
+    print(
+        f"  merge {rows:,}: model {result['model']:.2f} s, build "
+        f"{result['build'].seconds:.2f} s, baseline {result['baseline']:.2f} s"
+    )
+    return result
+
+
+def bench_scaling(rows: int, months: int, scratch: Path) -> dict:
+    sequence = [Month(2020, 1)]
+    while len(sequence) < months:
+        sequence.append(sequence[-1].next())
+    folder = mirror(rows, sequence)
+    builds = []
+    with serve_folder(folder) as url:
+        project = Project(scratch / "scaling", url)
+        for month in sequence:
+            project.load(month)
+            sample, model = project.build()
+            builds.append({"month": str(month), "build": sample.seconds, "model": model})
+            print(f"  scaling {month}: build {sample.seconds:.2f} s, model {model:.2f} s")
+    return {"rows": rows, "builds": builds}
+
+
+def bench_peer(rows: int, runs: int, scratch: Path) -> dict | None:
+    try:
+        import dlt  # noqa: F401
+    except ImportError:
+        print("  peer: dlt is not installed (make bench installs the bench extra); skipped")
+        return None
+    folder = mirror(rows, [MONTH])
+    with serve_folder(folder) as url:
+        file_url = f"{url}/yellow/{YELLOW.source_name(MONTH)}"
+
+        def run_dlt() -> Sample:
+            database = scratch / "dlt.duckdb"
+            database.unlink(missing_ok=True)
+            return run_timed(
+                [PYTHON, str(ROOT / "bench" / "peer_dlt.py"), file_url, str(database)], cwd=ROOT
+            )
+
+        peer = median_of(run_dlt, runs)
+        project = Project(scratch / "peer-ours", url)
+
+        def ours() -> Sample:
+            project.reset_landing()
+            project.reset_warehouse()
+            load = project.load(MONTH)
+            build, _ = project.build()
+            return Sample(load.seconds + build.seconds, max(load.peak_rss_mb, build.peak_rss_mb))
+
+        mine = median_of(ours, runs)
+    print(f"  peer {rows:,}: dlt {peer.seconds:.2f} s, ours {mine.seconds:.2f} s")
+    return {"rows": rows, "dlt": peer, "ours": mine}
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import duckdb
+
+    return (
+        f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}"
+    )
+
+
+def report(results: dict, runs: int) -> str:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"## {now}", "", f"Machine: {machine()}. Each figure: median of {runs} runs.", ""]
+    lines += ["| measure | ours | baseline | ratio | target |", "|---|---:|---:|---:|---|"]
+    for item in results.get("landing", []):
+        ratio = item["ours"].seconds / item["baseline"].seconds
+        lines.append(
+            f"| landing, local, {item['rows']:,} rows | {item['ours'].seconds:.2f} s, "
+            f"{item['ours'].peak_rss_mb:.0f} MB RSS | {item['baseline'].seconds:.2f} s "
+            f"(curl \\| gzip -dc) | {ratio:.2f} | <= 1.1 |"
+        )
+    landing = results.get("landing", [])
+    if len(landing) > 1:
+        first, last = landing[0], landing[-1]
+        lines.append(
+            f"| peak RSS, {last['rows']:,} vs {first['rows']:,} rows | "
+            f"{last['ours'].peak_rss_mb:.0f} MB | {first['ours'].peak_rss_mb:.0f} MB | "
+            f"{last['ours'].peak_rss_mb / first['ours'].peak_rss_mb:.2f} | <= 1.10, <= 100 MB |"
+        )
+    if gcs := results.get("gcs"):
+        total = gcs["download"].seconds + gcs["upload"].seconds
+        lines.append(
+            f"| landing, GCS, {gcs['rows']:,} rows | {gcs['ours'].seconds:.2f} s, "
+            f"{gcs['ours'].peak_rss_mb:.0f} MB RSS | {total:.2f} s ({gcs['download'].seconds:.2f}"
+            f" curl \\| gzip + {gcs['upload'].seconds:.2f} upload_from_filename) | "
+            f"{gcs['ours'].seconds / total:.2f} (vs download alone "
+            f"{gcs['ours'].seconds / gcs['download'].seconds:.2f}) | report |"
+        )
+    if merge := results.get("merge"):
+        lines.append(
+            f"| merge, model, {merge['rows']:,} rows | {merge['model']:.2f} s | "
+            f"{merge['baseline']:.2f} s (one statement) | "
+            f"{merge['model'] / merge['baseline']:.2f} | <= 1.5 |"
+        )
+        lines.append(
+            f"| merge, whole dbt build | {merge['build'].seconds:.2f} s, "
+            f"{merge['build'].peak_rss_mb:.0f} MB RSS | {merge['baseline']:.2f} s | "
+            f"{merge['build'].seconds / merge['baseline']:.2f} | <= 2 |"
+        )
+    if scaling := results.get("scaling"):
+        builds = scaling["builds"]
+        lines.append(
+            f"| incremental, build {len(builds)} vs build 1 ({scaling['rows']:,} rows a month) | "
+            f"{builds[-1]['build']:.2f} s (model {builds[-1]['model']:.2f}) | "
+            f"{builds[0]['build']:.2f} s (model {builds[0]['model']:.2f}) | "
+            f"{builds[-1]['build'] / builds[0]['build']:.2f} | <= 1.2 |"
+        )
+    if peer := results.get("peer"):
+        lines.append(
+            f"| end to end vs dlt merge, {peer['rows']:,} rows | {peer['ours'].seconds:.2f} s "
+            f"(load + dbt build) | {peer['dlt'].seconds:.2f} s (dlt) | "
+            f"{peer['dlt'].seconds / peer['ours'].seconds:.2f}x faster | >= 3x |"
+        )
+    if scaling:
+        lines += [
+            "",
+            "Builds, one per month landed: "
+            + ", ".join(f"{b['month']} {b['build']:.1f} s" for b in scaling["builds"]),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--scale-rows", type=int, default=2_000_000)
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", nargs="*", default=["landing", "gcs", "merge", "scaling", "peer"])
+    parser.add_argument("--quick", action="store_true", help="small and fast: a smoke run")
+    parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    args = parser.parse_args()
+    if args.quick:
+        args.rows, args.scale_rows, args.months, args.runs = 200_000, 100_000, 3, 1
+    WORK.mkdir(parents=True, exist_ok=True)
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="bench-", dir=WORK) as name:
+        scratch = Path(name)
+        if "landing" in args.only:
+            sizes = [args.rows, args.rows * 2, args.rows * 4]
+            results["landing"] = bench_landing(sizes, args.runs, scratch)
+        if "gcs" in args.only:
+            results["gcs"] = bench_gcs(args.rows, args.runs, scratch)
+        if "merge" in args.only:
+            results["merge"] = bench_merge(args.rows, args.runs, scratch)
+        if "scaling" in args.only:
+            results["scaling"] = bench_scaling(args.scale_rows, args.months, scratch)
+        if "peer" in args.only:
+            results["peer"] = bench_peer(args.rows, args.runs, scratch)
+    text = report(results, args.runs)
+    print("\n" + text)
+    if not args.no_record and not args.quick:
+        with (ROOT / "bench" / "RESULTS.md").open("a") as handle:
+            handle.write("\n" + text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

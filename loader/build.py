@@ -45,5 +45,18 @@ def _summary(path: Path) -> str:
         results = json.loads(path.read_text())["results"]
     except (OSError, ValueError, KeyError):
         return "no run results"
-    counts = Counter(result["status"] for result in results)
-    return ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    counts = Counter(
+        ("test" if result["unique_id"].startswith("test.") else "node", result["status"])
+        for result in results
+    )
+    words = {
+        ("node", "success"): "built",
+        ("test", "pass"): "tests passed",
+        ("test", "fail"): "tests FAILED",
+        ("test", "warn"): "tests warned",
+        ("node", "error"): "FAILED",
+        ("test", "error"): "tests in ERROR",
+    }
+    return ", ".join(
+        f"{count} {words.get(key, ' '.join(key))}" for key, count in sorted(counts.items())
+    )

@@ -1,7 +1,7 @@
 """The landing zone in Google Cloud Storage, with the guarantees of the local folder.
 
 A file streams into a temporary object under `<prefix>/_tmp/` through a resumable upload in
-8 MiB chunks (memory stays flat); the client checks the CRC32C of what it sent, and before
+32 MiB chunks (memory stays flat); the client checks the CRC32C of what it sent, and before
 publishing we check the object's CRC32C and size against what was streamed. Publishing is a
 server-side rewrite to the final name, verified again, then the temporary is deleted. dbt's
 file pattern never reads `_tmp/`, so a crash or a rejection leaves nothing it would merge.
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import secrets
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -32,7 +34,9 @@ from loader.credentials import google_credentials
 from loader.errors import LandingError, UsageError
 from loader.landing import LOCK_DIR, TMP_DIR, ObjectStat
 
-CHUNK_SIZE = 8 << 20
+# Resumable upload chunks: larger ones mean fewer round trips (GCS wants multiples of 256 KiB).
+CHUNK_SIZE = 32 << 20
+QUEUED_PIECES = 2  # decompressed pieces (at most 8 MiB each) waiting for the uploader
 STALE_LOCK = timedelta(hours=1)
 STALE_SYNC_LOCK = timedelta(hours=6)
 _FAILURES = (
@@ -67,11 +71,16 @@ def gcs_client() -> storage.Client:
 
 
 class GcsWriter:
-    """Streams into a temporary object; commit() verifies and publishes it at the final name."""
+    """Streams into a temporary object; commit() verifies and publishes it at the final name.
+
+    Uploading runs on a thread of its own, fed through a small bounded queue: the download,
+    gunzip and checks go on while a chunk is in flight, and memory stays bounded.
+    """
 
     def __init__(self, bucket: storage.Bucket, final: str, temp: str, timeout: float) -> None:
         self._bucket = bucket
         self._final = final
+        self._where = f"gs://{bucket.name}/{final}"
         self._temp = bucket.blob(temp, chunk_size=CHUNK_SIZE)
         self._retry = Retry(timeout=timeout, initial=0.5, maximum=8)
         self._writer = _call(
@@ -84,12 +93,37 @@ class GcsWriter:
             ),
             f"start the upload to gs://{bucket.name}/{temp}",
         )
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_PIECES)
+        self._failure: LandingError | None = None
+        self._uploader = threading.Thread(target=self._upload, name="gcs-upload", daemon=True)
+        self._uploader.start()
+
+    def _upload(self) -> None:
+        try:
+            while (data := self._queue.get()) is not None:
+                if self._failure is None:
+                    _call(lambda data=data: self._writer.write(data), f"upload {self._where}")
+        except LandingError as error:
+            self._failure = error
+            while self._queue.get() is not None:  # let the producer finish or stop
+                pass
 
     def write(self, data: bytes) -> None:
-        _call(lambda: self._writer.write(data), f"upload gs://{self._bucket.name}/{self._final}")
+        if self._failure is not None:
+            raise self._failure
+        self._queue.put(data)  # blocks while the uploader is QUEUED_PIECES behind
+
+    def _drain(self) -> None:
+        if self._uploader.is_alive():
+            self._queue.put(None)
+            self._uploader.join()
 
     def commit(self, crc32c: str) -> None:
-        where = f"gs://{self._bucket.name}/{self._final}"
+        where = self._where
+        self._drain()
+        if self._failure is not None:
+            self.abort()
+            raise self._failure
         _call(self._writer.close, f"finish the upload to {where}")
         _call(lambda: self._temp.reload(retry=self._retry), f"check the upload to {where}")
         if self._temp.crc32c != crc32c:
@@ -112,6 +146,8 @@ class GcsWriter:
         self._delete_temp()
 
     def abort(self) -> None:
+        self._failure = self._failure or LandingError(f"the upload to {self._where} was abandoned")
+        self._drain()
         if not self._writer.closed:
             with suppress(*_FAILURES):
                 self._writer.terminate()  # cancels the resumable session, publishes nothing

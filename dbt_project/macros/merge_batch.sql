@@ -91,9 +91,12 @@
     {%- endset -%}
     {%- set rows_read = {} -%}
     {%- set months = [] -%}
+    {%- set file_months = {} -%}
     {%- for row in run_query(read_query).rows -%}
         {%- do rows_read.update({row[0]: rows_read.get(row[0], 0) + (row[2] | int)}) -%}
         {%- do months.append(row[1]) -%}
+        {%- do file_months.setdefault(row[0], []).append(
+            'null' if row[1] is none else row[1].strftime('%Y-%m')) -%}
     {%- endfor -%}
     {%- set merge_log = source('taxi_elt', 'merge_log') -%}
     {%- set batch_rows = [] -%}
@@ -102,7 +105,8 @@
             "select '" ~ taxi ~ "' as taxi, '" ~ file.file ~ "' as filename, '" ~ file.crc32c
             ~ "' as file_crc32c, " ~ file.rows ~ " as rows_landed, "
             ~ rows_read.get(file.uri, 0) ~ " as rows_read, cast('" ~ file.landed_at
-            ~ "' as timestamp) as landed_at") -%}
+            ~ "' as timestamp) as landed_at, '" ~ file_months.get(file.uri, []) | sort | join(',')
+            ~ "' as pickup_months") -%}
     {%- endfor -%}
     {%- set sql -%}
         delete from {{ merge_log }}
@@ -110,7 +114,7 @@
 
         insert into {{ merge_log }} (
             taxi, filename, file_crc32c, rows_landed, rows_read, rows_merged,
-            duplicates_removed, landed_at, merged_at, invocation_id
+            duplicates_removed, landed_at, merged_at, invocation_id, pickup_months
         )
         with batch as (
             {{ batch_rows | join("\n            union all\n            ") }}
@@ -135,7 +139,8 @@
             batch.rows_read - coalesce(merged_counts.rows_merged, 0),
             batch.landed_at,
             cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp),
-            '{{ invocation_id }}'
+            '{{ invocation_id }}',
+            batch.pickup_months
         from batch
         left join merged_counts on batch.filename = merged_counts.filename
     {%- endset -%}
@@ -149,6 +154,9 @@
         {%- set relation = source('taxi_elt', 'merge_log') -%}
         {%- do run_query("create schema if not exists " ~ relation.without_identifier()) -%}
         {%- do run_query(adapter.dispatch('merge_log_ddl', 'taxi_elt')(relation)) -%}
+        {#- Added after the first release: older logs gain the column. -#}
+        {%- do run_query("alter table " ~ relation ~ " add column if not exists pickup_months "
+            ~ ("string" if target.type == 'bigquery' else "varchar")) -%}
     {%- endif -%}
 {% endmacro %}
 
@@ -164,7 +172,8 @@
         duplicates_removed bigint not null,
         landed_at timestamp,
         merged_at timestamp not null,
-        invocation_id varchar
+        invocation_id varchar,
+        pickup_months varchar
     )
 {% endmacro %}
 
@@ -179,6 +188,7 @@
         duplicates_removed int64 not null,
         landed_at timestamp,
         merged_at timestamp not null,
-        invocation_id string
+        invocation_id string,
+        pickup_months string
     )
 {% endmacro %}

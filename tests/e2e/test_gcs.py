@@ -51,7 +51,7 @@ def test_lands_byte_identical_and_skips_an_identical_month(gcs_workspace, shared
 
 
 def test_upload_rejected_midway_leaves_nothing(gcs_workspace, shared_tlc, mirror):
-    # A 20 MB month whose gzip is cut: several 8 MiB chunks are uploaded before the end.
+    # A 20 MB month whose gzip is cut: a 32 MiB chunk is in flight when it ends.
     lines = []
     for month in ("2021-01", "2021-02", "2021-03"):
         text = gzip.decompress((shared_tlc / f"green/green_tripdata_{month}.csv.gz").read_bytes())

@@ -208,3 +208,27 @@ def test_source_freshness_passes_after_a_landing(workspace):
     run = workspace.dbt("source", "freshness")
     assert run.code == 0, run.stdout[-2000:]
     assert "PASS freshness of tlc.landed_files" in run.stdout
+
+
+def test_tests_on_merged_tables_check_the_months_a_build_merged(workspace):
+    for month in ("2021-01", "2021-02"):
+        assert workspace.loader("load", "--taxi", "green", "--month", month).code == 0
+        assert workspace.dbt("build").code == 0
+    # A duplicate slipped into a month the next build touches (2021-03 rows sit in 2021-02 and
+    # 2021-03): that build's `unique` test reads the month and fails.
+    import duckdb
+
+    con = duckdb.connect(str(workspace.duckdb_path))
+    con.execute(
+        "insert into green_tripdata select * from green_tripdata "
+        "where lpep_pickup_datetime >= '2021-03-05' and lpep_pickup_datetime < '2021-03-06' limit 1"
+    )
+    con.close()
+    assert workspace.loader("load", "--taxi", "green", "--month", "2021-03").code == 0
+    build = workspace.dbt("build")
+    assert build.code == 1
+    assert "FAIL 1 unique_green_tripdata_unique_row_id" in build.stdout
+    # `dbt test` on its own, and a build that merged nothing, test the whole table.
+    assert "FAIL 1 unique_green_tripdata_unique_row_id" in workspace.dbt("test").stdout
+    full = workspace.dbt("build", "--vars", "{full_tests: true}")
+    assert "FAIL 1 unique_green_tripdata_unique_row_id" in full.stdout

@@ -67,9 +67,9 @@ def test_two_gcs_loads_of_one_month_at_once(workspace, gcs_bucket, gcs_server, f
 
 @pytest.fixture
 def big_month(shared_tlc, mirror):
-    """A 20 MB month (three real ones in one file): the upload spans several 8 MiB chunks."""
+    """A 55 MB month (seven real ones in one file): the upload spans two 32 MiB chunks."""
     parts = []
-    for month in ("2021-01", "2021-02", "2021-03"):
+    for month in ("2021-01", "2021-02", "2021-03", "2021-04", "2021-05", "2021-06", "2021-07"):
         text = gzip.decompress((shared_tlc / f"green/green_tripdata_{month}.csv.gz").read_bytes())
         parts.append(text if not parts else text.split(b"\n", 1)[1])
     (mirror / "green/green_tripdata_2021-01.csv.gz").write_bytes(gzip.compress(b"".join(parts), 1))
@@ -90,7 +90,7 @@ def test_gcs_stopped_during_the_upload(workspace, big_month, tmp_path, monkeypat
         }
         monkeypatch.setenv("STORAGE_EMULATOR_HOST", server.url)
         storage.Client(project="test").create_bucket("stopped-bucket")
-        plan = Plan(("slow", 256 * 1024, 0.05))  # about 1.5 s to stream the month
+        plan = Plan(("slow", 256 * 1024, 0.05))  # about 2.5 s to stream the month
         with serve_folder(big_month, faulty_handler(plan)) as url:
             process = subprocess.Popen(
                 [sys.executable, "-m", "loader", *LOAD, "--source-url", url],
@@ -100,7 +100,7 @@ def test_gcs_stopped_during_the_upload(workspace, big_month, tmp_path, monkeypat
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            time.sleep(1.0)  # past the first 8 MiB chunk
+            time.sleep(1.9)  # past the first 32 MiB chunk, before the last
             server.stop()
             started = time.monotonic()
             out, err = process.communicate(timeout=120)

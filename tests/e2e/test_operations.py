@@ -214,15 +214,17 @@ def test_tests_on_merged_tables_check_the_months_a_build_merged(workspace):
     for month in ("2021-01", "2021-02"):
         assert workspace.loader("load", "--taxi", "green", "--month", month).code == 0
         assert workspace.dbt("build").code == 0
-    # A duplicate slipped into a month the next build touches (2021-03 rows sit in 2021-02 and
-    # 2021-03): that build's `unique` test reads the month and fails.
+    # A duplicate slipped into a month the next build touches (the 2021-02 file has one pickup
+    # in March, the month the 2021-03 file fills): that build's `unique` test reads the month
+    # and fails.
     import duckdb
 
     con = duckdb.connect(str(workspace.duckdb_path))
     con.execute(
         "insert into green_tripdata select * from green_tripdata "
-        "where lpep_pickup_datetime >= '2021-03-05' and lpep_pickup_datetime < '2021-03-06' limit 1"
+        "where lpep_pickup_datetime >= '2021-03-01' and lpep_pickup_datetime < '2021-04-01'"
     )
+    assert con.execute("select count(*) from green_tripdata").fetchall() == [(141_091,)]
     con.close()
     assert workspace.loader("load", "--taxi", "green", "--month", "2021-03").code == 0
     build = workspace.dbt("build")

@@ -8,6 +8,7 @@ downloaded and a fresh machine works offline.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -24,11 +25,19 @@ def extension_directory() -> Path:
 
 def install_duckdb_extensions(directory: Path | None = None) -> Path:
     """Install httpfs from the pinned wheel (idempotent, offline); returns the directory."""
+    directory = directory or extension_directory()
+    directory.mkdir(parents=True, exist_ok=True)
+    # Parallel test workers (and parallel `make` runs) install into one directory: take turns.
+    with (directory / ".install.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _install_httpfs(directory)
+    return directory
+
+
+def _install_httpfs(directory: Path) -> None:
     import duckdb
     import duckdb_extensions
 
-    directory = directory or extension_directory()
-    directory.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config={"extension_directory": str(directory)})
     try:
         installed = {
@@ -42,7 +51,6 @@ def install_duckdb_extensions(directory: Path | None = None) -> Path:
         con.execute("load httpfs")
     finally:
         con.close()
-    return directory
 
 
 def run_setup() -> int:

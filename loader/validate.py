@@ -31,12 +31,12 @@ class TripCsvValidator:
         self.name = name
         self.rows = 0
         self.bytes = 0
-        self.crlf = False
         self._fields = len(taxi.columns)
         self._row_pattern = b"," * (self._fields - 1) + b"\n"
         self._expected = b""  # the pattern repeated, grown on demand, compared without copies
         self._pending = b""  # the last, incomplete line of what was fed so far
         self._open_record = b""  # a quoted record that spans lines, not yet closed
+        self._open_quotes = 0  # 1 while inside a quoted field that spans lines
         self._header_seen = False
         self._timestamp_columns: list[int] = []
         self._timestamp_rows_left = _TIMESTAMP_ROWS_CHECKED
@@ -113,7 +113,6 @@ class TripCsvValidator:
 
     def _check_header(self, line: bytes) -> None:
         self._header_seen = True
-        self.crlf = line.endswith(b"\r\n")
         raw = line.rstrip(b"\r\n")
         if raw.startswith(_BOM):
             raw = raw[len(_BOM) :]
@@ -157,7 +156,14 @@ class TripCsvValidator:
         lines = block.split(b"\n")[:-1]  # block ends with \n
         for index, line in enumerate(lines):
             record = self._open_record + line
-            if record.count(b'"') % 2:  # a quoted field continues on the next line
+            # Parity of the quotes so far: only the new line's are counted.
+            self._open_quotes = (self._open_quotes + line.count(b'"')) % 2
+            if self._open_quotes:  # a quoted field continues on the next line
+                if len(record) > _MAX_LINE:
+                    self._fail(
+                        f"row {self.rows + 1} opens a quoted field that runs past 1 MB: "
+                        "an unbalanced quote"
+                    )
                 self._open_record = record + b"\n"
                 continue
             self._open_record = b""

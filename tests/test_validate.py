@@ -43,7 +43,6 @@ def test_crlf_green_file():
         csv(GREEN_ROW, GREEN_ROW, newline="\r\n", header=",".join(GREEN.columns)), GREEN
     )
     assert validator.rows == 2
-    assert validator.crlf
 
 
 def test_last_row_without_newline_is_complete():
@@ -196,3 +195,11 @@ def test_fast_path_agrees_with_a_naive_parser(seed):
         assert expected is None
     else:
         assert validator.rows == expected
+
+
+def test_a_stray_quote_fails_bounded():
+    # Without a bound the open record would grow with the file (and be rescanned each line).
+    rows = [ROW] * 200_000
+    rows[5] = ROW.replace(",N,", ',"N,', 1)  # opens a quote that never closes
+    with pytest.raises(ValidationError, match="row 6 opens a quoted field that runs past 1 MB"):
+        check(csv(*rows), chunk=1 << 20)

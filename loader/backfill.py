@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -18,6 +19,8 @@ from loader.months import Month, month_range
 from loader.report import result_line
 from loader.source import Source
 from loader.taxis import TaxiType
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,11 @@ def land_many(
             taxi, month = futures[future]
             try:
                 result = future.result()
-            except LoaderError as error:
-                failures.append(Failure(taxi.name, str(month), str(error)))
-                line, stream = f"failed     {taxi.source_name(month)}  {error}", sys.stderr
+            except Exception as error:  # one month's failure never stops the others
+                log.debug("%s %s failed", taxi.name, month, exc_info=True)
+                reason = _reason(error)
+                failures.append(Failure(taxi.name, str(month), reason))
+                line, stream = f"failed     {taxi.source_name(month)}  {reason}", sys.stderr
             else:
                 results.append(result)
                 line, stream = result_line(result), sys.stdout
@@ -68,6 +73,12 @@ def land_many(
     return results, failures
 
 
+def _reason(error: Exception) -> str:
+    if isinstance(error, LoaderError):
+        return str(error)
+    return f"unexpected {type(error).__name__}: {str(error)[:200]} (rerun with --debug)"
+
+
 def report_failures(failures: list[Failure], total: int) -> None:
     if failures:
         print(f"error: {len(failures)} of {total} files failed:", file=sys.stderr)
@@ -75,10 +86,11 @@ def report_failures(failures: list[Failure], total: int) -> None:
             print(f"  {failure.taxi} {failure.month}: {failure.reason}", file=sys.stderr)
 
 
-def build_if_landed(results: list[LoadResult], build: bool) -> None:
-    if build and results:
+def build_if_landed(settings: Settings, results: list[LoadResult], build: bool) -> None:
+    """One dbt build when anything new landed (an unchanged range has nothing to merge)."""
+    if build and any(result.status != "unchanged" for result in results):
         print("dbt build ...", flush=True)
-        print(f"dbt build: {run_dbt(['build'], quiet=True)}", flush=True)
+        print(f"dbt build: {run_dbt(['build'], settings, quiet=True)}", flush=True)
 
 
 def run_backfill(
@@ -100,5 +112,5 @@ def run_backfill(
         flush=True,
     )
     report_failures(failures, len(tasks))
-    build_if_landed(results, build)
+    build_if_landed(settings, results, build)
     return 1 if failures else 0

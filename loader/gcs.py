@@ -28,6 +28,7 @@ from google.api_core import exceptions as api_exceptions
 from google.api_core.retry import Retry
 from google.auth import exceptions as auth_exceptions
 from google.cloud import storage
+from google.cloud.storage import exceptions as storage_exceptions
 from requests import exceptions as requests_exceptions
 
 from loader.credentials import google_credentials
@@ -41,6 +42,8 @@ STALE_LOCK = timedelta(hours=1)
 STALE_SYNC_LOCK = timedelta(hours=6)
 _FAILURES = (
     api_exceptions.GoogleAPIError,
+    storage_exceptions.InvalidResponse,  # a chunk of a resumable upload answered an error
+    storage_exceptions.DataCorruption,  # the upload's checksum did not match
     requests_exceptions.RequestException,
     auth_exceptions.GoogleAuthError,
     ConnectionError,
@@ -103,9 +106,13 @@ class GcsWriter:
             while (data := self._queue.get()) is not None:
                 if self._failure is None:
                     _call(lambda data=data: self._writer.write(data), f"upload {self._where}")
-        except LandingError as error:
-            self._failure = error
-            while self._queue.get() is not None:  # let the producer finish or stop
+        except BaseException as error:  # whatever it is, the producer must hear of it
+            self._failure = (
+                error
+                if isinstance(error, LandingError)
+                else LandingError(f"cannot upload {self._where} ({_reason(error)})")
+            )
+            while self._queue.get() is not None:  # keep taking pieces: the producer never blocks
                 pass
 
     def write(self, data: bytes) -> None:
@@ -171,6 +178,7 @@ class GcsLanding:
         self._retry = Retry(timeout=timeout, initial=0.5, maximum=8)
         self._client = gcs_client()
         self._bucket = self._client.bucket(self._location.bucket)
+        self._locks: dict[str, int | None] = {}  # key -> the generation of our lock object
         self._check_access()
 
     def _check_access(self) -> None:
@@ -303,36 +311,52 @@ class GcsLanding:
                 self._release(key)
 
     def _acquire(self, key: str, stale_after: timedelta) -> bool:
+        """Create the lock object only if absent. Its token tells our own lock apart (a retried
+        create whose first answer was lost); its generation makes the release exact."""
         blob = self._bucket.blob(self._location.name(f"{LOCK_DIR}/{key}.lock"))
-        owner = json.dumps({"pid": os.getpid(), "host": os.uname().nodename})
+        token = secrets.token_hex(16)
+        owner = json.dumps({"pid": os.getpid(), "host": os.uname().nodename, "token": token})
         try:
             blob.upload_from_string(owner, if_generation_match=0, timeout=30, retry=self._retry)
+            self._locks[key] = blob.generation
             return True
         except api_exceptions.PreconditionFailed:
             pass
         except _FAILURES as error:
             raise LandingError(f"cannot take the lock {key} ({_reason(error)})") from None
-        held = self._bucket.get_blob(blob.name, retry=self._retry)
-        if held is not None and _stale(
-            held, stale_after, self._retry
-        ):  # a crashed holder: take over
+        held = _call(
+            lambda: self._bucket.get_blob(blob.name, retry=self._retry), f"read the lock {key}"
+        )
+        if held is None:
+            return False  # released meanwhile: the caller tries again
+        holder = _holder(held, self._retry)
+        if holder.get("token") == token:
+            self._locks[key] = held.generation
+            return True
+        if _stale(held, holder, stale_after):  # a crashed holder: take the lock over
             with suppress(api_exceptions.NotFound, api_exceptions.PreconditionFailed):
                 held.delete(if_generation_match=held.generation, retry=self._retry)
         return False
 
     def _release(self, key: str) -> None:
+        generation = self._locks.pop(key, None)
+        # Only the lock we created: if ours went stale and was taken over, theirs stays.
         with suppress(*_FAILURES):  # if this fails, the lock goes stale and is taken over
             self._bucket.blob(self._location.name(f"{LOCK_DIR}/{key}.lock")).delete(
-                timeout=30, retry=self._retry
+                if_generation_match=generation, timeout=30, retry=self._retry
             )
 
 
-def _stale(lock: storage.Blob, stale_after: timedelta, retry: Retry) -> bool:
-    """A lock is stale when its holder on this host is dead, or it is older than stale_after."""
+def _holder(lock: storage.Blob, retry: Retry) -> dict:
     try:
         holder = json.loads(lock.download_as_text(timeout=30, retry=retry))
-    except (api_exceptions.GoogleAPIError, ValueError):
-        holder = {}
+    except (*_FAILURES, ValueError):
+        return {}
+    return holder if isinstance(holder, dict) else {}
+
+
+def _stale(lock: storage.Blob, holder: dict, stale_after: timedelta) -> bool:
+    """A lock is stale when its holder on this host is dead, or it is older than stale_after."""
     if holder.get("host") == os.uname().nodename and isinstance(holder.get("pid"), int):
         try:
             os.kill(holder["pid"], 0)

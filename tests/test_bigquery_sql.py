@@ -33,8 +33,8 @@ ENV = {
 }
 UTC = dt.timezone.utc
 MANIFEST = [
-    ("green_tripdata_2021-01.csv", "5cuUIQ==", 76_518, "2026-11-25 18:47:06.874342", None),
-    ("green_tripdata_2021-02.csv", "fZJp7Q==", 64_572, "2026-11-25 18:47:07.100756", None),
+    ("green_tripdata_2021-01.csv", "5cuUIQ==", 76_518, "2026-11-25 18:47:06.874342", None, 0),
+    ("green_tripdata_2021-02.csv", "fZJp7Q==", 64_572, "2026-11-25 18:47:07.100756", None, 0),
 ]
 BATCH_MONTHS = [dt.datetime(2009, 1, 1, tzinfo=UTC), dt.datetime(2021, 1, 1, tzinfo=UTC)]
 BATCH_MONTHS += [dt.datetime(2021, 2, 1, tzinfo=UTC), dt.datetime(2021, 3, 1, tzinfo=UTC)]

@@ -16,19 +16,17 @@
             landed.crc32c,
             landed.rows,
             {{ tlc_timestamp_text('landed.landed_at') }} as landed_at,
-            merged.file_crc32c as merged_crc32c
+            merged.file_crc32c as merged_crc32c,
+            coalesce(merged.duplicates_removed, 0) as duplicates_removed
         from {{ source('tlc', 'landed_files') }} as landed
         left join {{ source('taxi_elt', 'merge_log') }} as merged
             on merged.taxi = landed.taxi and merged.filename = landed.file
         where
             landed.taxi = '{{ tlc_checked_taxi(taxi) }}'
             and landed.landed_at <= cast('{{ cutoff }}' as timestamp)
-            {%- if incremental %}
-            and (merged.file_crc32c is null or merged.file_crc32c != landed.crc32c)
-            {%- endif %}
         order by landed.file
     {%- endset -%}
-    {%- set files = [] -%}
+    {%- set landed = [] -%}
     {%- for row in run_query(query).rows -%}
         {#- Manifest values become SQL literals: accept only what the loader writes. -#}
         {%- if not modules.re.fullmatch(taxi ~ '_tripdata_[0-9]{4}-[0-9]{2}[.]csv', row[0])
@@ -38,16 +36,26 @@
                 "the manifest has an unexpected record (" ~ (row[0] | string)[:60] ~ "); "
                 ~ "fix or purge it with the loader") }}
         {%- endif -%}
-        {%- do files.append({
+        {%- do landed.append({
             'file': row[0],
             'uri': tlc_file_uri(taxi, row[0]),
             'crc32c': row[1],
             'rows': row[2] | int,
             'landed_at': row[3],
             'merged_before': row[4] is not none,
+            'current': row[4] == row[1],
+            'duplicates': row[5] | int,
         }) -%}
     {%- endfor -%}
-    {{ return(files) }}
+    {%- if not incremental -%}{{ return(landed) }}{%- endif -%}
+    {%- set batch = landed | rejectattr('current') | list -%}
+    {%- if batch | selectattr('merged_before') | list -%}
+        {#- A file's content changed: its old rows go. A row it shared with another file was
+            kept under its name and dropped from the other as a duplicate, so files that had
+            duplicates are merged again with it (their rows removed and merged afresh). -#}
+        {%- do batch.extend(landed | selectattr('current') | selectattr('duplicates') | list) -%}
+    {%- endif -%}
+    {{ return(batch | sort(attribute='file')) }}
 {% endmacro %}
 
 
@@ -62,9 +70,10 @@
 
 {% macro tlc_before_merge(taxi) %}
     {#- Pre-hook. A full build starts the taxi's merge log afresh. An incremental build first
-        removes the rows of files merged before with other content, so a changed file is
-        replaced whole. (A file merged but never logged, after a crash, needs nothing: the
-        merge matches its rows by key.) -#}
+        removes the rows of the batch's files merged before (changed content, and the files
+        merged again with it), so they are replaced whole. A file merged but not yet logged
+        (a crash between the merge and its post-hook, on BigQuery) is merged again; its rows
+        match by key. -#}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- if not is_incremental() -%}
         {{ return("delete from " ~ source('taxi_elt', 'merge_log') ~ " where taxi = '" ~ tlc_checked_taxi(taxi) ~ "'") }}
@@ -154,9 +163,6 @@
         {%- set relation = source('taxi_elt', 'merge_log') -%}
         {%- do run_query("create schema if not exists " ~ relation.without_identifier()) -%}
         {%- do run_query(adapter.dispatch('merge_log_ddl', 'taxi_elt')(relation)) -%}
-        {#- Added after the first release: older logs gain the column. -#}
-        {%- do run_query("alter table " ~ relation ~ " add column if not exists pickup_months "
-            ~ ("string" if target.type == 'bigquery' else "varchar")) -%}
     {%- endif -%}
 {% endmacro %}
 

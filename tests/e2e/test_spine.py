@@ -138,3 +138,41 @@ def test_changed_content_replaces_the_file_rows_and_duplicates_are_counted(works
     assert workspace.query(
         "select rows_landed, rows_read, rows_merged, duplicates_removed from merge_log"
     ) == [(5, 5, 3, 2)]
+
+
+def test_a_row_shared_by_two_files_survives_when_one_changes(workspace, mirror):
+    """R is in January's file and February's; January is republished without R."""
+    header = ",".join(GREEN.columns)
+    row = ",2021-01-{d} 00:15:56,2021-01-01 00:19:52,,,43,151,,1.01,5.5,0.5,0.5,0,0,,0.3,6.8,,,"
+    shared = row.format(d="20")
+    january = [row.format(d=day) for day in ("01", "02")]
+    february = [row.format(d=day) for day in ("03", "04")]
+
+    def publish(month: str, rows: list[str]) -> None:
+        text = "\r\n".join([header, *rows]) + "\r\n"
+        (mirror / f"green/green_tripdata_{month}.csv.gz").write_bytes(gzip.compress(text.encode()))
+
+    def load(month: str, url: str) -> None:
+        run = workspace.loader("load", "--taxi", "green", "--month", month, "--source-url", url)
+        assert run.code == 0, run.stderr
+
+    with serve_folder(mirror) as url:
+        publish("2021-01", [*january, shared])
+        publish("2021-02", [*february, shared])
+        load("2021-01", url)
+        load("2021-02", url)
+        assert workspace.dbt("build").code == 0
+        assert workspace.query(
+            "select filename, count(*) from green_tripdata group by 1 order by 1"
+        ) == [("green_tripdata_2021-01.csv", 3), ("green_tripdata_2021-02.csv", 2)]
+
+        publish("2021-01", january)  # R is gone from January, still in February
+        load("2021-01", url)
+        build = workspace.dbt("build")
+    assert build.code == 0, build.stdout[-3000:]
+    assert workspace.query(
+        "select filename, count(*) from green_tripdata group by 1 order by 1"
+    ) == [("green_tripdata_2021-01.csv", 2), ("green_tripdata_2021-02.csv", 3)]
+    assert workspace.query(
+        "select filename, rows_landed, rows_merged, duplicates_removed from merge_log order by 1"
+    ) == [("green_tripdata_2021-01.csv", 2, 2, 0), ("green_tripdata_2021-02.csv", 3, 3, 0)]

@@ -40,7 +40,7 @@ sync: setup
 	$(BIN)/python -m loader sync --taxi $(TAXI)
 
 build: setup
-	$(BIN)/dbt build
+	$(BIN)/python -m loader build $(DBT_ARGS)
 
 status: setup
 	$(BIN)/python -m loader status

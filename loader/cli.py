@@ -127,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser(
+        "build",
+        parents=[common, location],
+        help="dbt build with the loader's settings (.env included); extra arguments go to dbt",
+    )
+
+    commands.add_parser(
         "setup", parents=[common], help="offline one-time set-up (make setup runs it)"
     )
 
@@ -141,7 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "build":
+        args.dbt_args = extra  # everything the loader does not know goes to dbt
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)[:80]}")
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s" if args.debug else "%(message)s",
@@ -204,6 +214,10 @@ def _run(args: argparse.Namespace) -> int:
         from loader.status import run_status
 
         return run_status(_settings(args), as_json=args.json, verify=args.verify)
+    if args.command == "build":
+        from loader.commands import run_build
+
+        return run_build(_settings(args), args.dbt_args)
     if args.command == "setup":
         from loader.setup import run_setup
 

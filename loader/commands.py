@@ -54,6 +54,12 @@ def run_load(
     return 0
 
 
+def run_build(settings: Settings, dbt_args: list[str]) -> int:
+    """`dbt build` with the loader's settings (which read .env; dbt alone does not)."""
+    print(f"dbt build: {run_dbt(['build', *dbt_args], settings)}")
+    return 0
+
+
 def run_sample(out: Path, taxis: list[TaxiType], months: list[Month], rows: int, seed: int) -> int:
     for month in months:
         for taxi in taxis:
@@ -84,7 +90,7 @@ def run_demo(folder: Path | None = None) -> int:
     if code:
         return code
     print("\ndbt build (DuckDB) ...", flush=True)
-    print(f"dbt build: {run_dbt(['build'], env=env, quiet=True)}\n")
+    print(f"dbt build: {run_dbt(['build'], settings, quiet=True)}\n")
     code = run_status(settings)
     print(
         '\nQuery it:  .venv/bin/python -c "import duckdb; print(duckdb.connect('

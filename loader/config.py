@@ -28,7 +28,7 @@ DEFAULT_SYNC_FROM = "2019-01"
 
 # Local paths and gs:// URIs end up inside SQL string literals (read_csv('...')) and object
 # names, so only plain characters pass: no quotes, semicolons, whitespace or control characters.
-_SAFE_PATH = re.compile(r"[A-Za-z0-9_./+~-]{1,1024}")
+_SAFE_PATH = re.compile(r"[A-Za-z0-9_./+-]{1,1024}")
 _GCS_URI = re.compile(r"gs://([a-z0-9][a-z0-9._-]{1,61}[a-z0-9])(/[A-Za-z0-9_./+-]*)?")
 _URL = re.compile(r"(https?|file)://[^\s'\"\\;<>`]{1,2000}")
 
@@ -110,10 +110,10 @@ def _local_path(value: str, project_root: Path, name: str) -> Path:
         value = value[len("file://") :]
     if not _SAFE_PATH.fullmatch(value):
         raise UsageError(
-            f"{name} {_shown(value)} may only hold letters, digits and _ . / + ~ - "
+            f"{name} {_shown(value)} may only hold letters, digits and _ . / + - "
             "(no spaces, quotes or semicolons; at most 1024 characters)"
         )
-    path = Path(value).expanduser()
+    path = Path(value)
     return path if path.is_absolute() else project_root / path
 
 

@@ -63,7 +63,7 @@ def run_sync(
         )
         results, failures = land_many(settings, published, jobs)
         report_failures(failures, len(published))
-        build_if_landed(results, build)
+        build_if_landed(settings, results, build)
         return 1 if failures else 0
 
 

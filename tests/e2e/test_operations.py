@@ -234,3 +234,14 @@ def test_tests_on_merged_tables_check_the_months_a_build_merged(workspace):
     assert "FAIL 1 unique_green_tripdata_unique_row_id" in workspace.dbt("test").stdout
     full = workspace.dbt("build", "--vars", "{full_tests: true}")
     assert "FAIL 1 unique_green_tripdata_unique_row_id" in full.stdout
+
+
+def test_make_build_passes_the_loaders_settings_and_dbt_arguments(workspace):
+    """`python -m loader build` (make build): dbt gets the loader's resolved landing and
+    warehouse, and every argument the loader does not know."""
+    assert workspace.loader("load", "--taxi", "green", "--month", "2021-01").code == 0
+    run = workspace.loader("build", "--threads", "1")
+    assert run.code == 0, run.stdout[-2000:] + run.stderr
+    assert "Concurrency: 1 threads" in run.stdout  # the argument reached dbt
+    assert "dbt build: 7 built, 10 tests passed" in run.stdout
+    assert workspace.query("select count(*) from green_tripdata") == [(76_518,)]

@@ -11,12 +11,8 @@ from loader.errors import ValidationError
 
 try:  # pragma: no cover - which branch runs depends on the platform's wheels
     from isal import isal_zlib as _zlib
-
-    INFLATE_IMPLEMENTATION = "isal"
 except ImportError:  # pragma: no cover
     import zlib as _zlib
-
-    INFLATE_IMPLEMENTATION = "zlib"
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _GZIP_WBITS = 31  # gzip header and trailer, 32K window
@@ -33,7 +29,6 @@ class Gunzip:
         self._inflater = _zlib.decompressobj(_GZIP_WBITS)
         self._head = b""  # the first bytes, kept until the magic number can be checked
         self._started = False
-        self._members = 0
         self.compressed_bytes = 0
 
     def feed(self, data: bytes) -> Iterator[bytes]:
@@ -80,11 +75,7 @@ class Gunzip:
                     f"{self._name} is corrupt gzip data after {self.compressed_bytes:,} bytes "
                     f"({error}); load it again, and if it persists the source file is damaged"
                 ) from None
-            if self._inflater.eof:
-                self._members += 1
-                data = self._inflater.unused_data
-            else:
-                data = b""
+            data = self._inflater.unused_data if self._inflater.eof else b""
 
     def _next_member(self, data: bytes) -> bytes:
         """After a complete member: another member follows, or zero padding, or garbage."""

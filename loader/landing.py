@@ -67,7 +67,8 @@ class LocalFileWriter:
     def __init__(self, final: Path, temp: Path) -> None:
         self.final = final
         self.temp = temp
-        self._handle = _os_call(lambda: temp.open("wb", buffering=0), temp)
+        # Buffered: write() either writes everything or raises (a raw write may write less).
+        self._handle = _os_call(lambda: temp.open("wb"), temp)
 
     def write(self, data: bytes) -> None:
         _os_call(lambda: self._handle.write(data), self.temp)

@@ -56,8 +56,9 @@ def landed_relpath(taxi: TaxiType, month: Month) -> str:
 
 
 def read_record(landing: Landing, taxi: TaxiType, month: Month) -> ManifestRecord | None:
-    text = landing.read_text(manifest_path(taxi, month))
-    return ManifestRecord.from_json(text) if text else None
+    relpath = manifest_path(taxi, month)
+    text = landing.read_text(relpath)
+    return ManifestRecord.from_json(text, landing.file_uri(relpath)) if text else None
 
 
 def load_month(
@@ -74,9 +75,7 @@ def load_month(
     started = time.monotonic()
     with landing.lock(f"{taxi.name}_{month}"):
         previous = read_record(landing, taxi, month)
-        intact = previous is not None and _landed_intact(
-            landing, taxi, month, previous, verify=force
-        )
+        intact = previous is not None and landed_difference(landing, previous, verify=force) is None
         # Ask the source for the file only if it changed since the landing we hold.
         if_validator = previous.source_validator if previous and intact and not force else None
         retrying = Retrying(
@@ -211,20 +210,25 @@ def _stream(
     )
 
 
-def _landed_intact(
-    landing: Landing, taxi: TaxiType, month: Month, record: ManifestRecord, *, verify: bool
-) -> bool:
-    """The landed object is there with the recorded size, and checksum where that is free;
-    with `verify`, its content's checksum is recomputed (a local file is read in full)."""
-    relpath = landed_relpath(taxi, month)
-    if verify:
-        return landing.crc32c(relpath) == record.crc32c
+def landed_difference(landing: Landing, record: ManifestRecord, *, verify: bool) -> str | None:
+    """How the landed file differs from what the manifest says was landed, or None.
+
+    Its size always; its CRC32C where the landing reports it for free (GCS), or, with
+    `verify`, recomputed from the content (a local file is read in full).
+    """
+    relpath = f"{record.taxi}/{record.file}"
     stat = landing.stat(relpath)
-    return (
-        stat is not None
-        and stat.size == record.bytes_uncompressed
-        and stat.crc32c in (None, record.crc32c)
-    )
+    if stat is None:
+        return "the landed file is missing: load the month again"
+    if stat.size != record.bytes_uncompressed:
+        return (
+            f"the landed file changed since it was landed ({stat.size:,} bytes, landed "
+            f"{record.bytes_uncompressed:,}): load the month again with --force"
+        )
+    checksum = stat.crc32c or (landing.crc32c(relpath) if verify else None)
+    if checksum is not None and checksum != record.crc32c:
+        return "the landed file's content changed since it was landed: load it again with --force"
+    return None
 
 
 def _write_record(landing: Landing, taxi: TaxiType, month: Month, fields: dict) -> None:

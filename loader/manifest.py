@@ -7,13 +7,20 @@ folder as a source on DuckDB (`read_json`) and on BigQuery (an external table).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 
+from loader.errors import LoaderError
 from loader.months import Month
-from loader.taxis import TaxiType
+from loader.taxis import TAXI_TYPES, TaxiType
 
 MANIFEST_DIR = "_manifest"
+_CRC32C = re.compile(r"[A-Za-z0-9+/]{6}==")
+
+
+class ManifestError(LoaderError):
+    """A manifest record that is not what the loader writes (edited, truncated, foreign)."""
 
 
 @dataclass(frozen=True)
@@ -37,10 +44,33 @@ class ManifestRecord:
         return json.dumps(asdict(self), separators=(",", ":"), sort_keys=False) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> ManifestRecord:
-        data = json.loads(text)
-        known = {field.name for field in fields(cls)}
-        return cls(**{key: value for key, value in data.items() if key in known})
+    def from_json(cls, text: str, where: str = "a manifest record") -> ManifestRecord:
+        """Parse and check a record: its values become paths, object names and SQL."""
+        try:
+            data = json.loads(text)
+            known = {field.name for field in fields(cls)}
+            record = cls(**{key: value for key, value in data.items() if key in known})
+            record.check()
+        except (ValueError, TypeError, AttributeError) as error:
+            raise ManifestError(
+                f"{where} is malformed ({str(error)[:120]}); purge the month with "
+                "`python -m loader purge` and load it again"
+            ) from None
+        return record
+
+    def check(self) -> None:
+        taxi = TAXI_TYPES.get(self.taxi) if isinstance(self.taxi, str) else None
+        if taxi is None:
+            raise ValueError(f"unknown taxi {str(self.taxi)[:20]!r}")
+        if self.file != taxi.landed_name(Month.parse(self.month)):
+            raise ValueError(f"file {str(self.file)[:60]!r} does not match {self.month}")
+        if not isinstance(self.crc32c, str) or not _CRC32C.fullmatch(self.crc32c):
+            raise ValueError("crc32c is not a base64 CRC32C")
+        for name in ("rows", "bytes_compressed", "bytes_uncompressed"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{name} is not a count")
+        datetime.strptime(self.landed_at, "%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def manifest_path(taxi: TaxiType, month: Month) -> str:

@@ -6,7 +6,7 @@ from loader.config import Settings
 from loader.errors import UsageError
 from loader.landing import open_landing
 from loader.load import landed_relpath, read_record
-from loader.manifest import manifest_path
+from loader.manifest import ManifestError, manifest_path
 from loader.months import Month
 from loader.taxis import TaxiType
 
@@ -20,7 +20,10 @@ def run_purge(settings: Settings, taxis: list[TaxiType], month: Month, *, yes: b
     purged = []
     for taxi in taxis:
         with landing.lock(f"{taxi.name}_{month}"):
-            record = read_record(landing, taxi, month)
+            try:
+                record = read_record(landing, taxi, month)
+            except ManifestError:
+                record = None  # a malformed record is exactly what purge is for
             # The manifest record goes first: a crash in between leaves a file nobody merges,
             # which the next load of the month repairs, never a record without its file.
             had_record = landing.delete(manifest_path(taxi, month))

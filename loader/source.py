@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from loader.taxis import TaxiType
 CHUNK_SIZE = 1 << 20
 MAX_RETRY_AFTER = 300.0  # seconds; a longer Retry-After is capped, not obeyed blindly
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_URL_IN_TEXT = re.compile(r"https?://[^\s'\"<>)]+")
 
 
 @dataclass
@@ -128,11 +130,6 @@ class Source:
             response = self.session().get(
                 url, headers=headers, stream=True, timeout=(min(self.timeout, 30), self.timeout)
             )
-        except requests.exceptions.RetryError as error:
-            raise SourceError(
-                f"{name}: {redact(url)} kept failing after {self._tries} tries ({error}); "
-                "try again later"
-            ) from None
         except (requests.ConnectionError, requests.Timeout) as error:
             # urllib3 already retried the connection with backoff: this is final.
             raise SourceError(
@@ -140,7 +137,9 @@ class Source:
                 f"({_reason(error)}); check the network and TLC_SOURCE_URL"
             ) from None
         except requests.RequestException as error:
-            raise SourceError(f"{name}: request to {redact(url)} failed ({error})") from None
+            raise SourceError(
+                f"{name}: request to {redact(url)} failed ({_reason(error)})"
+            ) from None
         status = response.status_code
         if status == 304:
             response.close()
@@ -237,8 +236,9 @@ def _status_error(status: int, reason: str, url: str, name: str, tries: int) -> 
 
 
 def _reason(error: BaseException) -> str:
-    """The innermost cause of a requests error, short (no URL repeated, no object reprs)."""
-    text = str(error)
+    """The innermost cause of a requests error, short, with any URL in it redacted."""
+    text = _URL_IN_TEXT.sub(lambda match: redact(match.group(0)), str(error))
+    text = re.sub(r"url: \S+", "url: (redacted)", text)  # urllib3 quotes path and query
     for marker in ("Caused by ", "NewConnectionError(", "ProtocolError(", "ReadTimeoutError("):
         if marker in text:
             text = text.split(marker, 1)[1]

@@ -7,12 +7,16 @@ same variables as the dbt profile).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from loader.config import Settings
-from loader.errors import LoaderError
+from loader.errors import LoaderError, UsageError
 from loader.taxis import TAXI_TYPES
+
+_PROJECT = re.compile(r"([a-z][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]")
+_DATASET = re.compile(r"[A-Za-z0-9_]{1,1024}")
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,14 @@ def _bigquery_rows() -> list[tuple]:
     from loader.credentials import google_credentials
 
     credentials, project = google_credentials()
-    project = os.environ.get("GCP_PROJECT_ID") or project
+    project = os.environ.get("GCP_PROJECT_ID") or project or ""
     dataset = os.environ.get("BQ_DATASET") or "taxi_elt"
+    # Both go into SQL below: only what Google allows in the names.
+    if not _PROJECT.fullmatch(project) or not _DATASET.fullmatch(dataset):
+        raise UsageError(
+            "GCP_PROJECT_ID / BQ_DATASET are not valid BigQuery names "
+            f"({project[:40]!r}, {dataset[:40]!r})"
+        )
     client = bigquery.Client(
         project=project, credentials=credentials, location=os.environ.get("BQ_LOCATION") or None
     )

@@ -1,6 +1,8 @@
 import json
 
-from loader.manifest import ManifestRecord, manifest_path, utc_now
+import pytest
+
+from loader.manifest import ManifestError, ManifestRecord, manifest_path, utc_now
 from loader.months import Month
 from loader.taxis import YELLOW
 
@@ -35,3 +37,27 @@ def test_unknown_fields_from_a_newer_loader_are_ignored():
 def test_path_and_timestamp_format():
     assert manifest_path(YELLOW, Month(2021, 3)) == "_manifest/yellow_tripdata_2021-03.json"
     assert len(RECORD.landed_at) == len("2026-01-01T00:00:00.000000Z")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"file": "../../etc/passwd"}, "does not match"),
+        ({"file": "yellow_tripdata_2021-03.csv'; drop table x; --"}, "does not match"),
+        ({"taxi": "purple"}, "unknown taxi"),
+        ({"month": "2021-13"}, "01 to 12"),
+        ({"crc32c": "' or 1=1 --"}, "crc32c"),
+        ({"rows": -1}, "rows is not a count"),
+        ({"rows": "many"}, "rows is not a count"),
+        ({"landed_at": "yesterday"}, "does not match format"),
+    ],
+)
+def test_a_forged_record_is_refused(change, message):
+    data = {**json.loads(RECORD.to_json()), **change}
+    with pytest.raises(ManifestError, match=message):
+        ManifestRecord.from_json(json.dumps(data), "gs://b/_manifest/x.json")
+
+
+def test_garbage_is_refused_with_the_place_and_the_remedy():
+    with pytest.raises(ManifestError, match=r"gs://b/m\.json is malformed .* purge"):
+        ManifestRecord.from_json("{not json", "gs://b/m.json")

@@ -113,3 +113,15 @@ def test_unreachable_host_fails_after_the_connection_retries():
 
 def test_redact_hides_credentials_and_tokens():
     assert redact("https://user:secret@host:8443/a/b.gz?sig=abc") == "https://host:8443/a/b.gz"
+
+
+def test_error_text_never_carries_a_query_string():
+    from loader.source import _reason
+
+    text = _reason(
+        Exception(
+            "HTTPSConnectionPool(host='h', port=443): Max retries exceeded with url: "
+            "/f.csv.gz?X-Amz-Signature=SECRET (Caused by NewConnectionError('https://h/f?sig=SECRET'))"
+        )
+    )
+    assert "SECRET" not in text

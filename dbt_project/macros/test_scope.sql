@@ -23,11 +23,17 @@
 
 {% macro tlc_test_scope(relation) %}
     {#- A predicate on the months this invocation merged into `relation`, or '' (all rows). -#}
-    {%- set pickup = {'green_tripdata': 'lpep_pickup_datetime',
-                      'yellow_tripdata': 'tpep_pickup_datetime'}.get(relation.identifier) -%}
-    {%- if not execute or pickup is none or var('full_tests', false) -%}
-        {{ return('') }}
-    {%- endif -%}
+    {%- if not execute or var('full_tests', false) -%}{{ return('') }}{%- endif -%}
+    {#- The merged models name their pickup column in meta (a loop's `set` does not leak out
+        of the loop in Jinja, hence the list). -#}
+    {%- set found = [] -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.alias == relation.identifier
+        and node.config.meta.get('pickup_column') -%}
+        {%- do found.append(node.config.meta['pickup_column']) -%}
+    {%- endfor -%}
+    {%- if not found -%}{{ return('') }}{%- endif -%}
+    {%- set pickup = found[0] -%}
     {%- set query -%}
         select pickup_months from {{ source('taxi_elt', 'merge_log') }}
         where taxi = '{{ relation.identifier.split('_')[0] }}' and invocation_id = '{{ invocation_id }}'

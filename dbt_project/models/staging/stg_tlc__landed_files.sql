@@ -16,8 +16,7 @@ renamed as (
         bytes_uncompressed,
         rows as rows_landed,
         crc32c as file_crc32c,
-        landed_at,
-        previous_crc32c is not null as replaced_earlier_content
+        landed_at
 
     from source
 

@@ -181,10 +181,10 @@ def test_incremental_merge_bounds_the_destination_with_literal_months(incrementa
     assert "DBT_INTERNAL_SOURCE.unique_row_id = DBT_INTERNAL_DEST.unique_row_id" in condition.sql(
         "bigquery"
     )
-    updated = [
-        eq.this.sql("bigquery") for eq in merge.find_all(exp.EQ) if eq.parent is not condition
-    ]
-    assert "`filename`" not in updated  # a row merged earlier keeps its file
+    whens = merge.args["whens"].expressions
+    assert [when.args["matched"] for when in whens] == [False]  # insert only: nothing rewritten
+    inserted = whens[0].args["then"]
+    assert isinstance(inserted, exp.Insert) and "`filename`" in inserted.sql("bigquery")
 
 
 def test_post_hook_records_literal_counts_bounded_by_months(incremental_run):

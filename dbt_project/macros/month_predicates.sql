@@ -107,7 +107,13 @@
 
 
 {% macro bigquery__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates=none) %}
-    {#- dbt's merge, with literal partition bounds on the destination (see above). -#}
+    {#- An insert-only MERGE (as on DuckDB: a matched row is the same row, nothing to rewrite)
+        with literal partition bounds on the destination (see above). -#}
     {%- set predicates = (incremental_predicates or []) + tlc_merge_month_predicates(source) -%}
-    {{ return(default__get_merge_sql(target, source, unique_key, dest_columns, predicates)) }}
+    {%- do predicates.append("DBT_INTERNAL_SOURCE." ~ unique_key ~ " = DBT_INTERNAL_DEST." ~ unique_key) -%}
+    {%- set columns = get_quoted_csv(dest_columns | map(attribute="name")) -%}
+    merge into {{ target }} as DBT_INTERNAL_DEST
+    using {{ source }} as DBT_INTERNAL_SOURCE
+    on ({{ predicates | join(") and (") }})
+    when not matched then insert ({{ columns }}) values ({{ columns }})
 {% endmacro %}

@@ -9,7 +9,7 @@ import base64
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import google_crc32c
 from tenacity import (
@@ -95,7 +95,7 @@ def load_month(
                 result = _land_once(
                     landing, source, taxi, month, previous, intact, if_validator, progress
                 )
-    return LoadResult(**{**result.__dict__, "seconds": time.monotonic() - started})
+    return replace(result, seconds=time.monotonic() - started)
 
 
 def _land_once(
@@ -124,7 +124,7 @@ def _land_once(
         writer.abort()
         if previous.source_validator != download.validator:
             _write_record(
-                landing, taxi, month, {**previous.__dict__, "source_validator": download.validator}
+                landing, taxi, month, replace(previous, source_validator=download.validator)
             )
         return _unchanged(previous, landing.file_uri(relpath))
     writer.commit(checksum)
@@ -145,7 +145,7 @@ def _land_once(
         previous_rows=previous.rows if replaced else None,
         previous_landed_at=previous.landed_at if replaced else None,
     )
-    _write_record(landing, taxi, month, record.__dict__)
+    _write_record(landing, taxi, month, record)
     status = "replaced" if replaced else ("repaired" if previous is not None else "landed")
     return LoadResult(
         taxi=taxi.name,
@@ -231,8 +231,8 @@ def landed_difference(landing: Landing, record: ManifestRecord, *, verify: bool)
     return None
 
 
-def _write_record(landing: Landing, taxi: TaxiType, month: Month, fields: dict) -> None:
-    landing.write_text(manifest_path(taxi, month), ManifestRecord(**fields).to_json())
+def _write_record(landing: Landing, taxi: TaxiType, month: Month, record: ManifestRecord) -> None:
+    landing.write_text(manifest_path(taxi, month), record.to_json())
 
 
 def _unchanged(previous: ManifestRecord, uri: str) -> LoadResult:

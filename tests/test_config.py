@@ -79,3 +79,50 @@ def test_bad_numbers_are_usage_errors():
         load_settings({"TLC_HTTP_TRIES": "many"})
     with pytest.raises(UsageError, match="TLC_HTTP_TIMEOUT"):
         load_settings({"TLC_HTTP_TIMEOUT": "0"})
+
+
+def test_home_relative_paths_are_refused():
+    # DuckDB reports the expanded path, so a '~' landing would never match the batch filter.
+    with pytest.raises(UsageError, match="LANDING_URI"):
+        validate_landing_uri("~/lake")
+
+
+def test_an_empty_variable_means_the_default(tmp_path):
+    # python-dotenv turns 'LANDING_URI=' in .env into an empty string.
+    settings = load_settings({"LANDING_URI": "", "DUCKDB_PATH": "", "TLC_SOURCE_URL": ""})
+    assert settings.landing_uri == str(PROJECT_ROOT / "lake")
+    assert settings.duckdb_path == PROJECT_ROOT / "taxi.duckdb"
+    assert settings.source_url == DEFAULT_SOURCE_URL
+
+
+def test_dbt_treats_an_empty_landing_uri_as_unset(tmp_path):
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(PROJECT_ROOT / "profiles.example.yml", tmp_path / "profiles.yml")
+    env = {
+        "PATH": str(Path(sys.executable).parent),
+        "HOME": str(tmp_path),
+        "DBT_PROFILES_DIR": str(tmp_path),
+        "LANDING_URI": "",
+        "DUCKDB_PATH": "",
+    }
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "parse", "--target-path", str(tmp_path / "t")],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout[-2000:]
+    manifest = json.loads((tmp_path / "t" / "manifest.json").read_text())
+    locations = {
+        node["name"]: node["external"]["location"]
+        for node in manifest["sources"].values()
+        if node.get("external")
+    }
+    assert locations["green_tripdata_ext"] == "lake/green/green_tripdata_*.csv"
+    assert locations["landed_files"] == "lake/_manifest/*.json"

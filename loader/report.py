@@ -29,9 +29,9 @@ def result_line(result: LoadResult) -> str:
 
 
 @contextmanager
-def progress_bars(enabled: bool | None = None) -> Iterator[Callable[[str], Callable]]:
+def progress_bars() -> Iterator[Callable[[str], Callable]]:
     """Yields make_bar(label) -> (total -> advance). Bars only when stderr is a terminal."""
-    show = sys.stderr.isatty() if enabled is None else enabled
+    show = sys.stderr.isatty()
     bars: list[tqdm] = []
 
     def make_bar(label: str) -> Callable[[int | None], Callable[[int], None]]:

@@ -11,10 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -24,6 +20,7 @@ from sqlglot import exp
 from loader.taxis import GREEN
 from tests.conftest import PROJECT_ROOT
 from tests.support.bigquery_recorder import parse_bigquery, run_recorded
+from tests.support.dbt_scratch import run_dbt_in
 from tests.support.keys import green_key
 
 ENV = {
@@ -106,16 +103,7 @@ def statements(recording, kind: str) -> list[str]:
 
 
 def test_dbt_parse_for_bigquery_offline(tmp_path):
-    env = {**os.environ, **ENV, "DBT_TARGET": "bigquery", "DBT_PROFILES_DIR": str(tmp_path)}
-    (tmp_path / "profiles.yml").write_text((PROJECT_ROOT / "profiles.example.yml").read_text())
-    run = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "parse", "--target-path", str(tmp_path / "t")],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_dbt_in(tmp_path, "parse", inherit=True, DBT_TARGET="bigquery", **ENV)
     assert run.returncode == 0, run.stdout[-2000:]
 
 

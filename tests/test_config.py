@@ -97,28 +97,12 @@ def test_an_empty_variable_means_the_default(tmp_path):
 
 def test_dbt_treats_an_empty_landing_uri_as_unset(tmp_path):
     import json
-    import shutil
-    import subprocess
-    import sys
 
-    shutil.copy(PROJECT_ROOT / "profiles.example.yml", tmp_path / "profiles.yml")
-    env = {
-        "PATH": str(Path(sys.executable).parent),
-        "HOME": str(tmp_path),
-        "DBT_PROFILES_DIR": str(tmp_path),
-        "LANDING_URI": "",
-        "DUCKDB_PATH": "",
-    }
-    run = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "parse", "--target-path", str(tmp_path / "t")],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    from tests.support.dbt_scratch import run_dbt_in
+
+    run = run_dbt_in(tmp_path, "parse", LANDING_URI="", DUCKDB_PATH="")
     assert run.returncode == 0, run.stdout[-2000:]
-    manifest = json.loads((tmp_path / "t" / "manifest.json").read_text())
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     locations = {
         node["name"]: node["external"]["location"]
         for node in manifest["sources"].values()

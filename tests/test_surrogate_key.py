@@ -7,16 +7,12 @@ DuckDB over hand-made rows next to the Python reference implementation.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from loader.taxis import GREEN
-from tests.conftest import PROJECT_ROOT
+from tests.support.dbt_scratch import run_dbt_in
 from tests.support.keys import green_key
 
 ROW = ",2021-01-01 00:15:56,2021-01-01 00:19:52,,,43,151,,1.01,5.5,0.5,0.5,0,0,,0.3,6.8,,,"
@@ -29,30 +25,13 @@ ROW2 = (
 @pytest.fixture(scope="module")
 def key_expression(tmp_path_factory) -> str:
     work = tmp_path_factory.mktemp("compile")
-    shutil.copy(PROJECT_ROOT / "profiles.example.yml", work / "profiles.yml")
-    env = {
-        "PATH": str(Path(sys.executable).parent),
-        "HOME": str(work),
-        "DBT_PROFILES_DIR": str(work),
-        "DUCKDB_PATH": str(work / "compile.duckdb"),
-        "LANDING_URI": str(work / "lake"),
-    }
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).with_name("dbt")),
-            "compile",
-            "--select",
-            "stg_tlc__green_trips",
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    completed = run_dbt_in(
+        work,
+        "compile",
+        "--select",
+        "stg_tlc__green_trips",
+        DUCKDB_PATH=str(work / "compile.duckdb"),
+        LANDING_URI=str(work / "lake"),
     )
     assert completed.returncode == 0, completed.stdout[-3000:]
     compiled = next((work / "target").rglob("stg_tlc__green_trips.sql")).read_text()

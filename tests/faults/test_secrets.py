@@ -44,20 +44,25 @@ def leaks(text: str, key: dict) -> list[str]:
     return found
 
 
+def load_to_real_gcs(workspace, **env):
+    """A load to a gs:// landing with no emulator: the credentials in `env` are used."""
+    return workspace.loader(
+        "load",
+        "--taxi",
+        "green",
+        "--month",
+        "2021-01",
+        "--debug",
+        LANDING_URI="gs://secret-test-bucket/landing",
+        STORAGE_EMULATOR_HOST="",
+        **env,
+    )
+
+
 def test_no_command_leaks_the_key(workspace, fake_key, tmp_path):
     env = {"GCP_SERVICE_ACCOUNT": fake_key["encoded"], "HOME": str(tmp_path)}
     runs = {
-        "load to GCS, no access token": workspace.loader(
-            "load",
-            "--taxi",
-            "green",
-            "--month",
-            "2021-01",
-            "--debug",
-            LANDING_URI="gs://secret-test-bucket/landing",
-            STORAGE_EMULATOR_HOST="",
-            **env,
-        ),
+        "load to GCS, no access token": load_to_real_gcs(workspace, **env),
         "load a month that does not exist": workspace.loader(
             "load", "--taxi", "green", "--month", "2030-01", "--debug", **env
         ),
@@ -89,18 +94,7 @@ def test_no_command_leaks_the_key(workspace, fake_key, tmp_path):
 
 def test_a_malformed_key_is_refused_without_echoing_it(workspace, tmp_path):
     not_a_key = base64.b64encode(b'{"type": "service_account", "private_key": "OOPS-SECRET"}')
-    run = workspace.loader(
-        "load",
-        "--taxi",
-        "green",
-        "--month",
-        "2021-01",
-        "--debug",
-        LANDING_URI="gs://secret-test-bucket/landing",
-        STORAGE_EMULATOR_HOST="",
-        GCP_SERVICE_ACCOUNT=not_a_key.decode(),
-        HOME=str(tmp_path),
-    )
+    run = load_to_real_gcs(workspace, GCP_SERVICE_ACCOUNT=not_a_key.decode(), HOME=str(tmp_path))
     assert run.code == 2
     assert "GCP_SERVICE_ACCOUNT is not a usable service-account key" in run.stderr
     assert "OOPS-SECRET" not in run.stdout + run.stderr

@@ -1,10 +1,15 @@
 """Benchmark peer: dlt loads one month's TLC CSV into DuckDB, merged on unique_row_id.
 
-The idiomatic fast path of dlt: a resource yields Arrow record batches (dlt writes them
-straight to parquet and skips its row-by-row JSON normalizer), `write_disposition="merge"`
-with `primary_key="unique_row_id"` on dlt's DuckDB destination. End to end, in one process:
-HTTP stream -> gunzip -> pyarrow's streaming CSV reader -> key + types -> dlt extract,
-normalize and load (staging dataset, then delete-insert into the destination table).
+`write_disposition="merge"` with `primary_key="unique_row_id"` on dlt's DuckDB destination,
+end to end in one process, by either of dlt's two ways in:
+
+- `arrow` (the default), dlt's fast path: the resource yields Arrow record batches, which dlt
+  writes straight to parquet, skipping its row-by-row normalizer. HTTP stream -> gunzip ->
+  pyarrow's streaming CSV reader -> key + types -> dlt extract, normalize and load (staging
+  dataset, then delete-insert into the destination table).
+- `rows`, dlt's default path and what its own `filesystem` source's `read_csv` reader does:
+  the resource yields lists of row dicts (10,000 a chunk, as `read_csv` does) and dlt's
+  normalizer coerces each value to the column's declared type.
 
 unique_row_id is md5 (hex) of the row's raw CSV fields joined with '|', an empty field as
 '_null_'. Columns get the types taxi-elt declares for its sources: *_datetime timestamp,
@@ -12,7 +17,7 @@ the id and count columns bigint, store_and_fwd_flag varchar, the rest decimal(18
 
 Runs only where dlt[duckdb] and pyarrow are installed (not in the project's venv):
 
-    python bench/peer_dlt.py URL DUCKDB_PATH   # prints one JSON line
+    python bench/peer_dlt.py URL DUCKDB_PATH [arrow|rows]   # prints one JSON line
 
 dlt keeps its pipeline state in a temporary directory (never ~/.dlt) and sends no telemetry.
 Its default snake_case naming renames columns in the table (VendorID -> vendor_id,
@@ -21,6 +26,9 @@ PULocationID -> pu_location_id); unique_row_id and the table name stay as they a
 
 from __future__ import annotations
 
+import codecs
+import csv
+import gzip
 import hashlib
 import json
 import os
@@ -112,25 +120,72 @@ def read_batches(url: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
             yield pa.RecordBatch.from_arrays([keys, *typed], schema=schema)
 
 
-def run_dlt_merge(csv_gz_url: str, duckdb_path: Path, *, taxi_columns: list[str]) -> dict[str, Any]:
+CHUNK_ROWS = 10_000  # what dlt's filesystem `read_csv` reader yields at a time
+
+
+def read_rows(url: str, columns: list[str]) -> Iterator[list[dict[str, str | None]]]:
+    """Stream, gunzip and parse the CSV; yield chunks of row dicts with unique_row_id."""
+    with urllib.request.urlopen(url) as response, gzip.GzipFile(fileobj=response) as raw:
+        reader = csv.reader(codecs.getreader("utf-8")(raw))
+        header = next(reader)
+        if header != columns:
+            raise ValueError(f"{url}: header {header} is not {columns}")
+        chunk: list[dict[str, str | None]] = []
+        for fields in reader:
+            joined = SEPARATOR.join(field or NULL_MARKER for field in fields)
+            row: dict[str, str | None] = {KEY: hashlib.md5(joined.encode()).hexdigest()}
+            row.update((c, f or None) for c, f in zip(columns, fields, strict=True))
+            chunk.append(row)
+            if len(chunk) == CHUNK_ROWS:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
+def dlt_type(kind: pa.DataType) -> dict[str, Any]:
+    """The dlt column hint for a column of this Arrow type."""
+    if pa.types.is_timestamp(kind):
+        return {"data_type": "timestamp", "timezone": False}
+    if pa.types.is_integer(kind):
+        return {"data_type": "bigint"}
+    if pa.types.is_decimal(kind):
+        return {"data_type": "decimal", "precision": kind.precision, "scale": kind.scale}
+    return {"data_type": "text"}
+
+
+def run_dlt_merge(
+    csv_gz_url: str, duckdb_path: Path, *, taxi_columns: list[str], path: str = "arrow"
+) -> dict[str, Any]:
     """Load one month into `<taxi>_tripdata` of the DuckDB file with a dlt merge on the key."""
     os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"
     table = f"{taxi_of(csv_gz_url)}_tripdata"
     rows = 0
 
-    # dlt drops the arrow timezone flag: without this hint naive timestamps become TIMESTAMPTZ.
-    hints: TTableSchemaColumns = {
-        c: {"data_type": "timestamp", "timezone": False}
-        for c in taxi_columns
-        if pa.types.is_timestamp(column_type(c))
-    }
+    if path == "arrow":
+        # dlt drops the arrow timezone flag: without this hint naive timestamps become
+        # TIMESTAMPTZ. The other types come with the batches.
+        hints: TTableSchemaColumns = {
+            c: dlt_type(column_type(c))
+            for c in taxi_columns
+            if pa.types.is_timestamp(column_type(c))
+        }
+    else:
+        # Dicts of text: every column's type is declared, and dlt coerces each value.
+        hints = {c: dlt_type(column_type(c)) for c in taxi_columns}
+        hints[KEY] = {"data_type": "text", "nullable": False}
 
     @dlt.resource(name=table, write_disposition="merge", primary_key=KEY, columns=hints)
-    def trips() -> Iterator[pa.RecordBatch]:
+    def trips() -> Iterator[Any]:
         nonlocal rows
-        for batch in read_batches(csv_gz_url, taxi_columns):
-            rows += batch.num_rows
-            yield batch
+        if path == "arrow":
+            for batch in read_batches(csv_gz_url, taxi_columns):
+                rows += batch.num_rows
+                yield batch
+        else:
+            for chunk in read_rows(csv_gz_url, taxi_columns):
+                rows += len(chunk)
+                yield chunk
 
     with tempfile.TemporaryDirectory(prefix="peer_dlt_") as pipelines_dir:
         started = time.perf_counter()
@@ -146,6 +201,7 @@ def run_dlt_merge(csv_gz_url: str, duckdb_path: Path, *, taxi_columns: list[str]
         result = con.execute(f'select count(*) from "{DATASET}"."{table}"').fetchone()
     return {
         "tool": "dlt",
+        "path": path,
         "dlt_version": dlt.__version__,
         "table": f"{DATASET}.{table}",
         "rows": rows,
@@ -155,10 +211,11 @@ def run_dlt_merge(csv_gz_url: str, duckdb_path: Path, *, taxi_columns: list[str]
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python bench/peer_dlt.py URL DUCKDB_PATH", file=sys.stderr)
+    if len(argv) not in (2, 3) or argv[2:] not in ([], ["arrow"], ["rows"]):
+        print("usage: python bench/peer_dlt.py URL DUCKDB_PATH [arrow|rows]", file=sys.stderr)
         return 2
-    url, path = argv
+    url, path = argv[:2]
+    way = argv[2] if len(argv) == 3 else "arrow"
     # The headers come from the project's loader (stdlib only), found beside bench/.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from loader.taxis import TAXI_TYPES
@@ -167,7 +224,8 @@ def main(argv: list[str]) -> int:
     if taxi is None:
         print(f"{url}: taxi is not one of {sorted(TAXI_TYPES)}", file=sys.stderr)
         return 2
-    print(json.dumps(run_dlt_merge(url, Path(path), taxi_columns=list(taxi.columns))))
+    result = run_dlt_merge(url, Path(path), taxi_columns=list(taxi.columns), path=way)
+    print(json.dumps(result))
     return 0
 
 

@@ -155,14 +155,14 @@ def dlt_type(kind: pa.DataType) -> dict[str, Any]:
 
 
 def run_dlt_merge(
-    csv_gz_url: str, duckdb_path: Path, *, taxi_columns: list[str], path: str = "arrow"
+    csv_gz_url: str, duckdb_path: Path, *, taxi_columns: list[str], way: str = "arrow"
 ) -> dict[str, Any]:
     """Load one month into `<taxi>_tripdata` of the DuckDB file with a dlt merge on the key."""
     os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"
     table = f"{taxi_of(csv_gz_url)}_tripdata"
     rows = 0
 
-    if path == "arrow":
+    if way == "arrow":
         # dlt drops the arrow timezone flag: without this hint naive timestamps become
         # TIMESTAMPTZ. The other types come with the batches.
         hints: TTableSchemaColumns = {
@@ -178,7 +178,7 @@ def run_dlt_merge(
     @dlt.resource(name=table, write_disposition="merge", primary_key=KEY, columns=hints)
     def trips() -> Iterator[Any]:
         nonlocal rows
-        if path == "arrow":
+        if way == "arrow":
             for batch in read_batches(csv_gz_url, taxi_columns):
                 rows += batch.num_rows
                 yield batch
@@ -201,7 +201,7 @@ def run_dlt_merge(
         result = con.execute(f'select count(*) from "{DATASET}"."{table}"').fetchone()
     return {
         "tool": "dlt",
-        "path": path,
+        "way": way,
         "dlt_version": dlt.__version__,
         "table": f"{DATASET}.{table}",
         "rows": rows,
@@ -224,7 +224,7 @@ def main(argv: list[str]) -> int:
     if taxi is None:
         print(f"{url}: taxi is not one of {sorted(TAXI_TYPES)}", file=sys.stderr)
         return 2
-    result = run_dlt_merge(url, Path(path), taxi_columns=list(taxi.columns), path=way)
+    result = run_dlt_merge(url, Path(path), taxi_columns=list(taxi.columns), way=way)
     print(json.dumps(result))
     return 0
 

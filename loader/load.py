@@ -114,7 +114,7 @@ def _land_once(
     download = source.open(url, name, if_validator=if_validator)
     if download is None:  # HTTP 304 / same size and mtime: the landed file is current
         assert previous is not None
-        return _unchanged(previous, landing.file_uri(relpath))
+        return _result(previous, "unchanged", landing.file_uri(relpath))
     try:
         streamed = _stream(download, landing, relpath, taxi, name, progress)
     finally:
@@ -126,7 +126,7 @@ def _land_once(
             _write_record(
                 landing, taxi, month, replace(previous, source_validator=download.validator)
             )
-        return _unchanged(previous, landing.file_uri(relpath))
+        return _result(previous, "unchanged", landing.file_uri(relpath))
     writer.commit(checksum)
     replaced = previous is not None and previous.crc32c != checksum
     record = ManifestRecord(
@@ -147,17 +147,7 @@ def _land_once(
     )
     _write_record(landing, taxi, month, record)
     status = "replaced" if replaced else ("repaired" if previous is not None else "landed")
-    return LoadResult(
-        taxi=taxi.name,
-        month=str(month),
-        file=record.file,
-        status=status,
-        rows=record.rows,
-        bytes_compressed=record.bytes_compressed,
-        bytes_uncompressed=record.bytes_uncompressed,
-        seconds=0.0,
-        uri=record.uri,
-    )
+    return _result(record, status, record.uri)
 
 
 @dataclass(frozen=True)
@@ -235,15 +225,15 @@ def _write_record(landing: Landing, taxi: TaxiType, month: Month, record: Manife
     landing.write_text(manifest_path(taxi, month), record.to_json())
 
 
-def _unchanged(previous: ManifestRecord, uri: str) -> LoadResult:
+def _result(record: ManifestRecord, status: str, uri: str) -> LoadResult:
     return LoadResult(
-        taxi=previous.taxi,
-        month=previous.month,
-        file=previous.file,
-        status="unchanged",
-        rows=previous.rows,
-        bytes_compressed=previous.bytes_compressed,
-        bytes_uncompressed=previous.bytes_uncompressed,
+        taxi=record.taxi,
+        month=record.month,
+        file=record.file,
+        status=status,
+        rows=record.rows,
+        bytes_compressed=record.bytes_compressed,
+        bytes_uncompressed=record.bytes_uncompressed,
         seconds=0.0,
         uri=uri,
     )

@@ -144,25 +144,19 @@ class Workspace:
         return env
 
     def loader(self, *args: str, **env: str) -> Run:
-        completed = subprocess.run(
-            [sys.executable, "-m", "loader", *args],
-            cwd=PROJECT_ROOT,
-            env=self.env(**env),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        return Run(completed.returncode, completed.stdout, completed.stderr)
+        return self._run([sys.executable, "-m", "loader", *args], env, timeout=300)
 
     def dbt(self, *args: str, **env: str) -> Run:
-        dbt = str(Path(sys.executable).with_name("dbt"))
+        return self._run([str(Path(sys.executable).with_name("dbt")), *args], env, timeout=600)
+
+    def _run(self, command: list[str], env: dict[str, str], timeout: int) -> Run:
         completed = subprocess.run(
-            [dbt, *args],
+            command,
             cwd=PROJECT_ROOT,
             env=self.env(**env),
             capture_output=True,
             text=True,
-            timeout=600,
+            timeout=timeout,
         )
         return Run(completed.returncode, completed.stdout, completed.stderr)
 

@@ -45,14 +45,14 @@ class Gunzip:
     def finish(self) -> None:
         if not self._started and not self._head:
             raise ValidationError(
-                f"{self._name} is empty (0 bytes): the server sent no data; "
+                f"{self._name}: the download is empty (0 bytes): the server sent no data; "
                 "check TLC_SOURCE_URL and try again"
             )
         if self._head:
             self._check_magic(self._head)
         if not self._started or not self._inflater.eof:
             raise ValidationError(
-                f"{self._name} ends before its gzip trailer after {self.compressed_bytes:,} "
+                f"{self._name}: ends before its gzip trailer after {self.compressed_bytes:,} "
                 "bytes: the file is truncated; load it again (the source may be mid-upload)"
             )
 
@@ -72,9 +72,9 @@ class Gunzip:
                     piece = self._inflater.decompress(self._inflater.unconsumed_tail, MAX_PIECE)
             except _zlib.error as error:
                 raise ValidationError(
-                    f"{self._name} is corrupt gzip data after {self.compressed_bytes:,} bytes "
+                    f"{self._name}: is corrupt gzip data after {self.compressed_bytes:,} bytes "
                     f"({error}); load it again, and if it persists the source file is damaged"
-                ) from None
+                ) from error
             data = self._inflater.unused_data if self._inflater.eof else b""
 
     def _next_member(self, data: bytes) -> bytes:
@@ -85,7 +85,7 @@ class Gunzip:
         if not data.strip(b"\x00"):
             return b""  # gzip(1) also ignores trailing zeros
         raise ValidationError(
-            f"{self._name} has {len(data):,} bytes of non-gzip data after the gzip stream; "
+            f"{self._name}: has {len(data):,} bytes of non-gzip data after the gzip stream; "
             "the file is damaged"
         )
 
@@ -100,6 +100,6 @@ class Gunzip:
         else:
             what = f"bytes {data[:4].hex(' ')}, not the gzip signature 1f 8b"
         raise ValidationError(
-            f"{self._name} is not gzip: it starts with {what}; "
+            f"{self._name}: is not gzip: it starts with {what}; "
             "check TLC_SOURCE_URL points at the release downloads"
         )

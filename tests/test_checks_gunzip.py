@@ -3,8 +3,8 @@ import zlib
 
 import pytest
 
+from loader.checks.gunzip import Gunzip
 from loader.errors import ValidationError
-from loader.inflate import Gunzip
 
 PAYLOAD = b"VendorID,x\r\n" + b"1,2\r\n" * 50_000
 

@@ -28,8 +28,10 @@ def column_type(column: str) -> str:
 
 def main(path: str, database: str) -> None:
     taxi = TAXI_TYPES[path.rsplit("/", 1)[-1].split("_", 1)[0]]
-    types = {column: column_type(column) for column in taxi.columns}
-    key = ", ".join(f"coalesce(cast({column} as varchar), '_null_')" for column in taxi.columns)
+    types = {column: column_type(column) for column in taxi.column_names}
+    key = ", ".join(
+        f"coalesce(cast({column} as varchar), '_null_')" for column in taxi.column_names
+    )
     con = duckdb.connect(database)
     con.execute("set preserve_insertion_order = false")
     started = time.perf_counter()

@@ -224,7 +224,7 @@ def main(argv: list[str]) -> int:
     if taxi is None:
         print(f"{url}: taxi is not one of {sorted(TAXI_TYPES)}", file=sys.stderr)
         return 2
-    result = run_dlt_merge(url, Path(path), taxi_columns=list(taxi.columns), way=way)
+    result = run_dlt_merge(url, Path(path), taxi_columns=list(taxi.column_names), way=way)
     print(json.dumps(result))
     return 0
 

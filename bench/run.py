@@ -35,7 +35,7 @@ import duckdb
 
 from bench.measure import Sample, median_of, run_timed
 from loader.months import Month
-from loader.sample import write_month
+from loader.sample_data import write_month
 from loader.taxis import YELLOW
 from tests.support.gcs_server import FakeGcsServer
 from tests.support.http_server import serve_folder

@@ -1,12 +1,15 @@
-"""The command line: arguments in, one line per result out, one line per error, exit codes.
+"""taxi-elt: land the monthly NYC TLC trip files and merge them with dbt.
 
-Exit codes: 0 success, 1 a load or check failed, 2 bad arguments or configuration.
+Exit codes: 0 success, 1 a load, build or check failed, 2 bad arguments or configuration,
+130 interrupted (143 on SIGTERM). Errors are one line on stderr; --debug adds the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -14,11 +17,12 @@ from pathlib import Path
 
 from loader import __version__
 from loader.config import Settings, load_settings, read_dotenv
-from loader.errors import LoaderError, UsageError
+from loader.errors import LoaderError
 from loader.months import Month
-from loader.taxis import TaxiType, parse_taxis
+from loader.taxis import TAXI_TYPES, TaxiType, parse_taxis
 
 log = logging.getLogger("loader")
+TAXI_CHOICES = ", ".join([*TAXI_TYPES, "all"])
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,17 +33,23 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _month(text: str) -> Month:
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "no month given: pass YYYY-MM (with make: MONTH=YYYY-MM, or FROM= and TO=)"
+        )
     try:
         return Month.parse(text)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def _taxis(text: str) -> list[TaxiType]:
+    if not text:
+        raise argparse.ArgumentTypeError(f"no taxi type given: pass one of {TAXI_CHOICES}")
     try:
         return parse_taxis(text)
     except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def _positive_int(text: str) -> int:
@@ -51,73 +61,108 @@ def _positive_int(text: str) -> int:
 def _instant(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not an ISO 8601 time") from None
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not an ISO 8601 time") from error
     if value.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{text[:40]!r} needs a zone, e.g. Z or -05:00")
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="log details and tracebacks")
     location = argparse.ArgumentParser(add_help=False)
-    location.add_argument("--source-url", help="base URL or folder (default: $TLC_SOURCE_URL)")
-    location.add_argument("--landing-uri", help="folder or gs:// URI (default: $LANDING_URI)")
+    location.add_argument(
+        "--source-url", help="base URL or folder of the release layout (default: $TLC_SOURCE_URL)"
+    )
+    location.add_argument(
+        "--landing-uri", help="landing folder or gs://bucket/prefix (default: $LANDING_URI)"
+    )
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument(
+        "--json", action="store_true", help="print a machine-readable summary on stdout"
+    )
+    taxi_help = f"taxi type: {TAXI_CHOICES} (default all)"
 
-    parser = _Parser(prog="python -m loader", description=__doc__)
+    parser = _Parser(prog=prog, description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--version", action="version", version=f"taxi-elt {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, metavar="command"
+    )
 
     load = commands.add_parser(
-        "load", parents=[common, location], help="land one month of one or all taxi types"
+        "load",
+        parents=[common, location, as_json],
+        help="land one month of one or all taxi types",
+        description="Download, check and land <taxi>_tripdata_YYYY-MM; a month already landed "
+        "with identical content is skipped.",
     )
-    load.add_argument("--taxi", type=_taxis, default=_taxis("all"), help="green, yellow or all")
-    load.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+    load.add_argument("--taxi", type=_taxis, default=_taxis("all"), help=taxi_help)
+    load.add_argument("--month", type=_month, required=True, help="the month, YYYY-MM")
     load.add_argument(
         "--force", action="store_true", help="download even if the source looks unchanged"
     )
 
     backfill = commands.add_parser(
-        "backfill", parents=[common, location], help="land a range of months, then one dbt build"
+        "backfill",
+        parents=[common, location, as_json],
+        help="land a range of months, then one dbt build",
+        description="Land every month from --from to --to, --jobs at once, carrying on past "
+        "failures (named at the end), then run one dbt build for all that landed.",
     )
     backfill.add_argument("--from", dest="first", type=_month, required=True, help="YYYY-MM")
     backfill.add_argument("--to", dest="last", type=_month, required=True, help="YYYY-MM")
-    backfill.add_argument("--taxi", type=_taxis, default=_taxis("all"))
+    backfill.add_argument("--taxi", type=_taxis, default=_taxis("all"), help=taxi_help)
     backfill.add_argument("--jobs", type=_positive_int, default=4, help="loads at once (4)")
-    backfill.add_argument("--no-build", action="store_true", help="skip the dbt build")
+    backfill.add_argument("--no-build", action="store_true", help="land only; no dbt build")
     backfill.add_argument("--force", action="store_true", help="download even if unchanged")
 
     sync = commands.add_parser(
         "sync",
-        parents=[common, location],
+        parents=[common, location, as_json],
         help="scheduled catch-up: load every due month not landed yet, then build",
+        description="Load every month from SYNC_FROM to the current month (SCHEDULE_TZ) that is "
+        "published and not landed yet, then build. Run it from cron or a systemd timer.",
     )
-    sync.add_argument("--taxi", type=_taxis, default=_taxis("all"))
-    sync.add_argument("--jobs", type=_positive_int, default=4)
-    sync.add_argument("--no-build", action="store_true", help="skip the dbt build")
+    sync.add_argument("--taxi", type=_taxis, default=_taxis("all"), help=taxi_help)
+    sync.add_argument("--jobs", type=_positive_int, default=4, help="loads at once (4)")
+    sync.add_argument("--no-build", action="store_true", help="land only; no dbt build")
     sync.add_argument(
         "--now", type=_instant, default=None, help="pretend it is this time (ISO 8601 with zone)"
     )
 
     purge = commands.add_parser(
-        "purge", parents=[common, location], help="remove a landed month and its manifest record"
+        "purge",
+        parents=[common, location],
+        help="remove a landed month and its manifest record",
+        description="Remove one taxi type's landed month and its manifest record, so it can be "
+        "loaded again; `dbt build --full-refresh` then rebuilds the table without it.",
     )
-    purge.add_argument("--taxi", type=_taxis, default=_taxis("all"))
-    purge.add_argument("--month", type=_month, required=True)
-    purge.add_argument("--yes", action="store_true", help="confirm")
+    purge.add_argument("--taxi", type=_taxis, required=True, help=f"taxi type: {TAXI_CHOICES}")
+    purge.add_argument("--month", type=_month, required=True, help="the month, YYYY-MM")
+    purge.add_argument("--yes", action="store_true", help="confirm the removal")
 
     sample = commands.add_parser(
-        "sample", parents=[common], help="write a synthetic mirror in the release layout"
+        "sample",
+        parents=[common],
+        help="write a synthetic mirror in the release layout",
+        description="Write seeded, realistic synthetic months (gzipped CSV in the release "
+        "layout), e.g. for the benchmark or a demo.",
     )
     sample.add_argument("--out", type=Path, required=True, help="folder of the mirror")
-    sample.add_argument("--taxi", type=_taxis, default=_taxis("all"))
-    sample.add_argument("--month", type=_month, action="append", required=True)
+    sample.add_argument("--taxi", type=_taxis, default=_taxis("all"), help=taxi_help)
+    sample.add_argument(
+        "--month", type=_month, action="append", required=True, help="YYYY-MM; repeatable"
+    )
     sample.add_argument("--rows", type=_positive_int, default=20_000, help="rows per file")
-    sample.add_argument("--seed", type=int, default=2021)
+    sample.add_argument("--seed", type=int, default=2021, help="the same seed, the same bytes")
 
     status = commands.add_parser(
-        "status", parents=[common, location], help="landed files, merged rows, reconciliation"
+        "status",
+        parents=[common, location],
+        help="landed files, merged rows, reconciliation",
+        description="Per landed file: size, rows landed, rows merged, duplicates removed, and "
+        "whether it reconciles. Exits 1 when a file is not merged, unreadable or off.",
     )
     status.add_argument("--json", action="store_true", help="machine-readable output")
     status.add_argument(
@@ -129,29 +174,46 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "build",
         parents=[common, location],
-        help="dbt build with the loader's settings (.env included); extra arguments go to dbt",
+        help="dbt build with the loader's settings; extra arguments go to dbt",
+        description="dbt build with the loader's settings (flags, the environment, .env, the "
+        "defaults); any other argument is passed to dbt, e.g. --full-refresh.",
     )
-
     commands.add_parser(
-        "setup", parents=[common], help="offline one-time set-up (make setup runs it)"
+        "setup",
+        parents=[common],
+        help="offline one-time set-up (make setup runs it)",
+        description="Install DuckDB's httpfs extension offline and write profiles.yml.",
     )
-
     demo = commands.add_parser(
-        "demo", parents=[common], help="synthetic mirror -> load -> dbt build -> summary (offline)"
+        "demo",
+        parents=[common],
+        help="synthetic mirror -> load -> dbt build -> summary (offline)",
+        description="Write a synthetic mirror, land it in the configured landing, build on "
+        "DuckDB and print the status.",
     )
     demo.add_argument(
-        "--dir", type=Path, default=None, help="where the demo's mirror, landing and DuckDB go"
+        "--dir", type=Path, default=None, help="where the synthetic mirror goes (demo/mirror)"
     )
+    sources = commands.add_parser(
+        "sources",
+        parents=[common],
+        help="render the dbt sources YAML from the taxi registry",
+        description="Render dbt_project/models/staging/_tlc__sources.yml from loader/taxis.py.",
+    )
+    sources.add_argument("--write", action="store_true", help="write the file (else print it)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    prog = os.path.basename(sys.argv[0]) if argv is None else "taxi-elt"
+    parser = build_parser("python -m loader" if prog == "__main__.py" else prog)
     args, extra = parser.parse_known_args(argv)
     if args.command == "build":
         args.dbt_args = extra  # everything the loader does not know goes to dbt
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)[:80]}")
+    if args.command == "backfill" and args.last < args.first:
+        parser.error(f"--to {args.last} is before --from {args.first}")
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s" if args.debug else "%(message)s",
@@ -160,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Libraries speak only through our one-line errors unless --debug asks for more.
     for noisy in ("urllib3", "google", "requests"):
         logging.getLogger(noisy).setLevel(logging.INFO if args.debug else logging.ERROR)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         read_dotenv()
         return _run(args)
@@ -167,9 +230,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.debug("failed", exc_info=True)
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("error: interrupted; nothing half-landed was published", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        terminated = isinstance(interrupt, _Terminated)
+        print(
+            f"error: {'terminated' if terminated else 'interrupted'}; nothing half-landed was "
+            "published",
+            file=sys.stderr,
+        )
+        return 143 if terminated else 130
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (systemd, Docker, a CI timeout), handled as an interrupt: temporaries go."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second TERM ends it at once
+    raise _Terminated
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -180,12 +257,15 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command == "load":
-        from loader.commands import run_load
+    command = args.command
+    if command == "load":
+        from loader.commands.load import run_load
 
-        return run_load(_settings(args), args.taxi, [args.month], force=args.force)
-    if args.command == "backfill":
-        from loader.backfill import run_backfill
+        return run_load(
+            _settings(args), args.taxi, [args.month], force=args.force, as_json=args.json
+        )
+    if command == "backfill":
+        from loader.commands.backfill import run_backfill
 
         return run_backfill(
             _settings(args),
@@ -195,35 +275,43 @@ def _run(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             build=not args.no_build,
             force=args.force,
+            as_json=args.json,
         )
-    if args.command == "sync":
-        from loader.sync import run_sync
+    if command == "sync":
+        from loader.commands.sync import run_sync
 
         return run_sync(
-            _settings(args), args.taxi, now=args.now, jobs=args.jobs, build=not args.no_build
+            _settings(args),
+            args.taxi,
+            now=args.now,
+            jobs=args.jobs,
+            build=not args.no_build,
+            as_json=args.json,
         )
-    if args.command == "purge":
-        from loader.purge import run_purge
+    if command == "purge":
+        from loader.commands.purge import run_purge
 
         return run_purge(_settings(args), args.taxi, args.month, yes=args.yes)
-    if args.command == "sample":
-        from loader.commands import run_sample
+    if command == "sample":
+        from loader.commands.sample import run_sample
 
         return run_sample(args.out, args.taxi, args.month, args.rows, args.seed)
-    if args.command == "status":
-        from loader.status import run_status
+    if command == "status":
+        from loader.commands.status import run_status
 
         return run_status(_settings(args), as_json=args.json, verify=args.verify)
-    if args.command == "build":
-        from loader.commands import run_build
+    if command == "build":
+        from loader.commands.build import run_build
 
         return run_build(_settings(args), args.dbt_args)
-    if args.command == "setup":
-        from loader.setup import run_setup
+    if command == "setup":
+        from loader.commands.setup import run_setup
 
         return run_setup()
-    if args.command == "demo":
-        from loader.commands import run_demo
+    if command == "demo":
+        from loader.commands.demo import run_demo
 
         return run_demo(args.dir)
-    raise UsageError(f"unknown command {args.command}")  # pragma: no cover
+    from loader.commands.sources import run_sources
+
+    return run_sources(write=args.write)

@@ -123,8 +123,8 @@ def _positive_float(env: Mapping[str, str], name: str, default: float, *, allow_
         return default
     try:
         value = float(raw)
-    except ValueError:
-        raise UsageError(f"{name}={_shown(raw)} is not a number") from None
+    except ValueError as error:
+        raise UsageError(f"{name}={_shown(raw)} is not a number") from error
     if value < 0 or (value == 0 and not allow_zero):
         raise UsageError(f"{name}={_shown(raw)} must be greater than 0")
     return value
@@ -133,17 +133,17 @@ def _positive_float(env: Mapping[str, str], name: str, default: float, *, allow_
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError) as error:
         raise UsageError(
             f"SCHEDULE_TZ={_shown(name)} is not a time zone name such as America/New_York"
-        ) from None
+        ) from error
 
 
 def _month(text: str) -> Month:
     try:
         return Month.parse(text)
     except ValueError as error:
-        raise UsageError(f"SYNC_FROM: {error}") from None
+        raise UsageError(f"SYNC_FROM: {error}") from error
 
 
 def _shown(value: str) -> str:

@@ -4,6 +4,9 @@
 2. GCP_SERVICE_ACCOUNT: a base64-encoded service-account JSON (environment or .env), decoded
    in memory only: never written to disk, never echoed in an error or a log line.
 3. Application Default Credentials (gcloud auth application-default login, a VM's account).
+
+The errors here drop their cause (`from None`), unlike the rest of the loader: a key parser's
+error can quote the key it failed to read, and `--debug` prints causes.
 """
 
 from __future__ import annotations

@@ -24,7 +24,16 @@ class NotPublishedError(SourceError):
 
 
 class TransientSourceError(SourceError):
-    """A failure worth retrying: the connection dropped, a read timed out."""
+    """A failure worth retrying: the connection dropped, a read timed out, a 5xx or a 429.
+
+    `advice` is what to tell the user once the tries are spent; `retry_after` is the wait the
+    server asked for (Retry-After), if any.
+    """
+
+    def __init__(self, message: str, *, advice: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.advice = advice
+        self.retry_after = retry_after
 
 
 class ValidationError(LoaderError):

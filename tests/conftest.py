@@ -39,7 +39,7 @@ GREEN_ROWS = {
 @pytest.fixture(scope="session", autouse=True)
 def duckdb_extensions() -> Path:
     """httpfs installed offline where the dbt profile looks (what `make setup` does)."""
-    from loader.setup import install_duckdb_extensions
+    from loader.duckdb_extensions import install_duckdb_extensions
 
     return install_duckdb_extensions()
 
@@ -176,7 +176,7 @@ class Workspace:
         return sorted(
             str(path.relative_to(self.landing))
             for path in self.landing.rglob("*")
-            if path.is_file() and "_locks" not in path.parts
+            if path.is_file() and not {"_locks", "_runs"} & set(path.parts)
         )
 
 

@@ -9,7 +9,7 @@ import pytest
 from google.cloud.storage import exceptions as storage_exceptions
 
 from loader.errors import LandingError
-from loader.gcs import GcsWriter
+from loader.landing.gcs import GcsWriter
 
 
 class FailingUpload:

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from loader.manifest import ManifestError, ManifestRecord, manifest_path, utc_now
+from loader.landing.layout import manifest_relpath
+from loader.landing.manifest import ManifestError, ManifestRecord, utc_now
 from loader.months import Month
 from loader.taxis import YELLOW
 
@@ -35,7 +36,7 @@ def test_unknown_fields_from_a_newer_loader_are_ignored():
 
 
 def test_path_and_timestamp_format():
-    assert manifest_path(YELLOW, Month(2021, 3)) == "_manifest/yellow_tripdata_2021-03.json"
+    assert manifest_relpath(YELLOW, Month(2021, 3)) == "_manifest/yellow_tripdata_2021-03.json"
     assert len(RECORD.landed_at) == len("2026-01-01T00:00:00.000000Z")
 
 

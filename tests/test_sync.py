@@ -3,8 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from loader.commands.sync import due_months
 from loader.months import Month
-from loader.sync import due_months
 
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -94,11 +94,15 @@ def excel_mangled(shared, mirror):
         (None, "green", "is not published at .* \\(HTTP 404\\)"),
         (cut_in_half, "green", "ends before its gzip trailer .* truncated"),
         (html_page, "green", "is not gzip: it starts with an HTML/XML page"),
-        (truncated_yellow, "yellow", "incomplete row 24427 .* no final newline"),
+        (truncated_yellow, "yellow", "incomplete row 24427: 6 of 18 fields and no final newline"),
         (renamed_header, "yellow", "unknown columns vendor_id, .*missing columns VendorID"),
         (merge_conflict, "green", "unknown columns <<<<<<< HEAD"),
         (empty_gzip, "green", "is empty"),
-        (excel_mangled, "yellow", "tpep_pickup_datetime is '1/1/2021 0:30'"),
+        (
+            excel_mangled,
+            "yellow",
+            r"row 1, tpep_pickup_datetime: '1/1/2021 0:30' is not a timestamp",
+        ),
     ],
 )
 def test_bad_files_are_rejected_whole(workspace, shared_tlc, mirror, prepare, taxi, message):

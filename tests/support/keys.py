@@ -33,7 +33,7 @@ def canonical(column: str, value: str) -> str:
 def unique_row_id(taxi: TaxiType, line: str) -> str:
     fields = line.rstrip("\r\n").split(",")
     text = "|".join(
-        canonical(column, value) for column, value in zip(taxi.columns, fields, strict=True)
+        canonical(column, value) for column, value in zip(taxi.column_names, fields, strict=True)
     )
     return hashlib.md5(text.encode()).hexdigest()
 

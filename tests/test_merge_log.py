@@ -8,21 +8,28 @@ from typing import ClassVar
 import sqlglot
 from google.auth.credentials import AnonymousCredentials
 
-from loader import warehouse
+from loader import merge_log
 from loader.config import load_settings
 
-ROW = ("green", "green_tripdata_2021-01.csv", "5cuUIQ==", 76518, 76518, 76500, 18, "t", 76500)
+ROW = (
+    "green", "green_tripdata_2021-01.csv", "5cuUIQ==", 76518, 76518, 76500, 18, "t", "merged",
+    None, 76500,
+)  # fmt: skip
 
 
 class FakeBigQuery:
     queries: ClassVar[list[str]] = []
 
-    def __init__(self, project, credentials, location):
+    def __init__(self, project, credentials, location, client_options=None):
         self.project, self.location = project, location
 
     def list_tables(self, dataset):
         assert dataset == "demo-project.taxi"
         return [SimpleNamespace(table_id=name) for name in ("merge_log", "green_tripdata")]
+
+    def get_table(self, name):
+        assert name == "demo-project.taxi.merge_log"
+        return SimpleNamespace(schema=[SimpleNamespace(name=n) for n in ("taxi", "status")])
 
     def query(self, sql):
         FakeBigQuery.queries.append(sql)
@@ -37,7 +44,7 @@ def test_bigquery_target_reads_the_log_and_todays_counts(monkeypatch):
         "loader.credentials.google_credentials", lambda: (AnonymousCredentials(), "x")
     )
     monkeypatch.setattr("google.cloud.bigquery.Client", FakeBigQuery)
-    merged = warehouse.read_merged_files(load_settings({}))
+    merged = merge_log.read_merged_files(load_settings({}))
     entry = merged[("green", "green_tripdata_2021-01.csv")]
     assert (entry.rows_read, entry.rows_merged, entry.duplicates_removed, entry.rows_now) == (
         76518,
@@ -56,4 +63,4 @@ def test_bigquery_target_reads_the_log_and_todays_counts(monkeypatch):
 
 def test_duckdb_without_a_warehouse_yet(tmp_path):
     settings = load_settings({"DUCKDB_PATH": str(tmp_path / "none.duckdb")})
-    assert warehouse.read_merged_files(settings) == {}
+    assert merge_log.read_merged_files(settings) == {}

@@ -1,12 +1,12 @@
-"""Remove a landed month and its manifest record so it can be loaded again."""
+"""`purge`: remove a landed month and its manifest record so it can be loaded again."""
 
 from __future__ import annotations
 
 from loader.config import Settings
 from loader.errors import UsageError
 from loader.landing import open_landing
-from loader.load import landed_relpath, read_record
-from loader.manifest import ManifestError, manifest_path
+from loader.landing.layout import file_lock, landed_relpath, manifest_relpath
+from loader.landing.manifest import ManifestError, read_record
 from loader.months import Month
 from loader.taxis import TaxiType
 
@@ -19,14 +19,14 @@ def run_purge(settings: Settings, taxis: list[TaxiType], month: Month, *, yes: b
         )
     purged = []
     for taxi in taxis:
-        with landing.lock(f"{taxi.name}_{month}"):
+        with landing.lock(file_lock(taxi, month)):
             try:
                 record = read_record(landing, taxi, month)
             except ManifestError:
                 record = None  # a malformed record is exactly what purge is for
             # The manifest record goes first: a crash in between leaves a file nobody merges,
             # which the next load of the month repairs, never a record without its file.
-            had_record = landing.delete(manifest_path(taxi, month))
+            had_record = landing.delete(manifest_relpath(taxi, month))
             had_file = landing.delete(landed_relpath(taxi, month))
         if not (had_record or had_file):
             print(f"nothing landed for {taxi.name} {month}")

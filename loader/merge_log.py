@@ -1,13 +1,14 @@
 """Read what dbt merged: the merge log and per-file row counts, from the target dbt builds.
 
 DuckDB by default; BigQuery when DBT_TARGET=bigquery (project, dataset and location from the
-same variables as the dbt profile).
+same variables as the dbt profile; BIGQUERY_EMULATOR_HOST for an emulator).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +30,12 @@ class MergedFile:
     rows_merged: int
     duplicates_removed: int
     merged_at: str
+    status: str  # merged | unreadable
+    problem: str | None  # why an unreadable file could not be read
     rows_now: int  # rows of this file in the merged table right now
 
 
-def merged_files_sql(table: str, existing: set[str]) -> str:
+def merged_files_sql(table: str, existing: set[str], log_columns: Iterable[str]) -> str:
     """One query: the merge log, with each file's row count in the merged table today."""
     counts = [
         f"select '{taxi}' as taxi, filename, count(*) as rows_now "
@@ -41,10 +44,13 @@ def merged_files_sql(table: str, existing: set[str]) -> str:
         if f"{taxi}_tripdata" in existing
     ]
     now = " union all ".join(counts) or "select '' as taxi, '' as filename, 0 as rows_now"
+    present = {column.lower() for column in log_columns}
+    status = "coalesce(log.status, 'merged')" if "status" in present else "'merged'"
+    problem = "log.problem" if "problem" in present else "cast(null as string)"
     return (
         "select log.taxi, log.filename, log.file_crc32c, log.rows_landed, log.rows_read, "
         "log.rows_merged, log.duplicates_removed, cast(log.merged_at as string), "
-        "coalesce(now.rows_now, 0) "
+        f"{status}, {problem}, coalesce(now.rows_now, 0) "
         f"from {table.format(name='merge_log')} as log "
         f"left join ({now}) as now on now.taxi = log.taxi and now.filename = log.filename"
     )
@@ -56,7 +62,7 @@ def read_merged_files(settings: Settings) -> dict[tuple[str, str], MergedFile]:
         rows = _bigquery_rows()
     else:
         rows = _duckdb_rows(settings.duckdb_path)
-    merged = (MergedFile(*row[:8], rows_now=row[8]) for row in rows)
+    merged = (MergedFile(*row) for row in rows)
     return {(entry.taxi, entry.filename): entry for entry in merged}
 
 
@@ -71,7 +77,7 @@ def _duckdb_rows(path: Path) -> list[tuple]:
         raise LoaderError(
             f"cannot open the warehouse {path} ({str(error).splitlines()[0][:120]}); "
             "if dbt is running, try again when it has finished"
-        ) from None
+        ) from error
     try:
         existing = {
             name
@@ -81,34 +87,65 @@ def _duckdb_rows(path: Path) -> list[tuple]:
         }
         if "merge_log" not in existing:
             return []
-        return con.execute(merged_files_sql("main.{name}", existing)).fetchall()
+        columns = [
+            name
+            for (name,) in con.execute(
+                "select column_name from duckdb_columns() "
+                "where schema_name = 'main' and table_name = 'merge_log'"
+            ).fetchall()
+        ]
+        return con.execute(merged_files_sql("main.{name}", existing, columns)).fetchall()
     finally:
         con.close()
 
 
-def _bigquery_rows() -> list[tuple]:
-    from google.api_core import exceptions as api_exceptions
+def bigquery_client():
+    """A BigQuery client for the profile's project: BIGQUERY_EMULATOR_HOST (an emulator) gets
+    anonymous credentials; otherwise the loader's credential order."""
     from google.cloud import bigquery
 
-    from loader.credentials import google_credentials
+    endpoint = os.environ.get("BIGQUERY_EMULATOR_HOST")
+    project = os.environ.get("GCP_PROJECT_ID") or ""
+    if endpoint:
+        from google.api_core.client_options import ClientOptions
+        from google.auth.credentials import AnonymousCredentials
 
-    credentials, project = google_credentials()
-    project = os.environ.get("GCP_PROJECT_ID") or project or ""
+        credentials = AnonymousCredentials()
+        options = ClientOptions(api_endpoint=endpoint)
+    else:
+        from loader.credentials import google_credentials
+
+        credentials, default_project = google_credentials()
+        project = project or default_project or ""
+        options = None
     dataset = os.environ.get("BQ_DATASET") or "taxi_elt"
-    # Both go into SQL below: only what Google allows in the names.
+    # Both go into SQL: only what Google allows in the names.
     if not _PROJECT.fullmatch(project) or not _DATASET.fullmatch(dataset):
         raise UsageError(
             "GCP_PROJECT_ID / BQ_DATASET are not valid BigQuery names "
             f"({project[:40]!r}, {dataset[:40]!r})"
         )
     client = bigquery.Client(
-        project=project, credentials=credentials, location=os.environ.get("BQ_LOCATION") or None
+        project=project,
+        credentials=credentials,
+        location=os.environ.get("BQ_LOCATION") or None,
+        client_options=options,
     )
+    return client, project, dataset
+
+
+def _bigquery_rows() -> list[tuple]:
+    from google.api_core import exceptions as api_exceptions
+
+    client, project, dataset = bigquery_client()
     try:
         existing = {table.table_id for table in client.list_tables(f"{project}.{dataset}")}
         if "merge_log" not in existing:
             return []
-        sql = merged_files_sql(f"`{project}.{dataset}.{{name}}`", existing)
+        columns = [
+            field.name for field in client.get_table(f"{project}.{dataset}.merge_log").schema
+        ]
+        sql = merged_files_sql(f"`{project}.{dataset}.{{name}}`", existing, columns)
         return [tuple(row.values()) for row in client.query(sql).result()]
     except api_exceptions.NotFound:
         return []
@@ -116,4 +153,4 @@ def _bigquery_rows() -> list[tuple]:
         raise LoaderError(
             f"cannot read {project}.{dataset} on BigQuery ({type(error).__name__}); "
             "check BQ_DATASET and the credentials' BigQuery roles"
-        ) from None
+        ) from error

@@ -1,4 +1,4 @@
-"""What is landed and what is merged, per file, and whether the two reconcile."""
+"""`status`: what is landed and what is merged, per file, and whether the two reconcile."""
 
 from __future__ import annotations
 
@@ -6,11 +6,10 @@ import json
 from dataclasses import asdict, dataclass
 
 from loader.config import Settings
-from loader.landing import Landing, open_landing
-from loader.load import landed_difference
-from loader.manifest import MANIFEST_DIR, ManifestRecord
-from loader.report import megabytes
-from loader.warehouse import MergedFile, read_merged_files
+from loader.landing import open_landing
+from loader.landing.manifest import ManifestRecord, landed_difference, landed_records
+from loader.merge_log import MergedFile, read_merged_files
+from loader.output import megabytes
 
 
 @dataclass(frozen=True)
@@ -24,21 +23,9 @@ class FileStatus:
     duplicates_removed: int | None
     landed_at: str
     merged: bool
+    unreadable: bool
     reconciled: bool
     problem: str | None
-
-
-def landed_records(landing: Landing) -> list[ManifestRecord]:
-    """Every record in `_manifest/*.json` (what dbt reads too), checked."""
-    records = []
-    for relpath in landing.list(MANIFEST_DIR):
-        name = relpath[len(MANIFEST_DIR) + 1 :]
-        if "/" in name or not name.endswith(".json"):
-            continue
-        text = landing.read_text(relpath)
-        if text:
-            records.append(ManifestRecord.from_json(text, landing.file_uri(relpath)))
-    return sorted(records, key=lambda record: (record.taxi, record.month))
 
 
 def merge_problem(record: ManifestRecord, entry: MergedFile | None) -> str | None:
@@ -47,6 +34,11 @@ def merge_problem(record: ManifestRecord, entry: MergedFile | None) -> str | Non
         return "landed, not merged yet: run make build"
     if entry.file_crc32c != record.crc32c:
         return "landed content changed since the last merge: run make build"
+    if entry.status == "unreadable":
+        return (
+            f"unreadable: the warehouse could not read it ({entry.problem}); purge it and "
+            f"load it again (make purge MONTH={record.month} TAXI={record.taxi})"
+        )
     if entry.rows_read != record.rows:
         return f"dbt read {entry.rows_read:,} rows, the manifest says {record.rows:,}"
     if entry.rows_now != entry.rows_merged:
@@ -74,7 +66,10 @@ def file_statuses(settings: Settings, *, verify: bool = False) -> list[FileStatu
                 rows_merged=entry.rows_now if entry else None,
                 duplicates_removed=entry.duplicates_removed if entry else None,
                 landed_at=record.landed_at,
-                merged=entry is not None and entry.file_crc32c == record.crc32c,
+                merged=entry is not None
+                and entry.file_crc32c == record.crc32c
+                and entry.status == "merged",
+                unreadable=entry is not None and entry.status == "unreadable",
                 reconciled=problem is None,
                 problem=problem,
             )
@@ -95,7 +90,7 @@ def run_status(settings: Settings, *, as_json: bool = False, verify: bool = Fals
 def status_table(statuses: list[FileStatus]) -> str:
     header = (
         f"{'taxi':<7}{'month':<9}{'size':>10}{'rows landed':>13}{'rows merged':>13}"
-        f"{'duplicates':>12}  {'merged':<7}{'landed at (UTC)':<20}"
+        f"{'duplicates':>12}  {'merged':<11}{'landed at (UTC)':<20}"
     )
     lines = [header, "-" * len(header)]
     for status in statuses:
@@ -104,7 +99,7 @@ def status_table(statuses: list[FileStatus]) -> str:
         lines.append(
             f"{status.taxi:<7}{status.month:<9}{megabytes(status.bytes):>10}"
             f"{status.rows_landed:>13,}{merged:>13}{duplicates:>12}  "
-            f"{'yes' if status.merged else 'no':<7}{status.landed_at[:19].replace('T', ' '):<20}"
+            f"{_merged_word(status):<11}{status.landed_at[:19].replace('T', ' '):<20}"
         )
         if status.problem:
             lines.append(f"       ! {status.problem}")
@@ -120,3 +115,9 @@ def status_table(statuses: list[FileStatus]) -> str:
         f"{sum(status.reconciled for status in statuses)}/{len(statuses)} reconciled"
     )
     return "\n".join(lines)
+
+
+def _merged_word(status: FileStatus) -> str:
+    if status.unreadable:
+        return "unreadable"
+    return "yes" if status.merged else "no"

@@ -1,7 +1,8 @@
 """The manifest: one JSON record per landed file, kept in the landing under `_manifest/`.
 
 Each record is a single line of JSON (newline-delimited JSON with one row), so dbt reads the
-folder as a source on DuckDB (`read_json`) and on BigQuery (an external table).
+folder as a source on DuckDB (`read_json`) and on BigQuery (an external table). Its values
+become paths, object names and SQL literals, so a record is checked whenever it is read.
 """
 
 from __future__ import annotations
@@ -12,10 +13,16 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 
 from loader.errors import LoaderError
+from loader.landing import Landing
+from loader.landing.layout import (
+    MANIFEST_DIR,
+    is_manifest_relpath,
+    manifest_relpath,
+    record_file_relpath,
+)
 from loader.months import Month
 from loader.taxis import TAXI_TYPES, TaxiType
 
-MANIFEST_DIR = "_manifest"
 _CRC32C = re.compile(r"[A-Za-z0-9+/]{6}==")
 
 
@@ -54,8 +61,8 @@ class ManifestRecord:
         except (ValueError, TypeError, AttributeError) as error:
             raise ManifestError(
                 f"{where} is malformed ({str(error)[:120]}); purge the month with "
-                "`python -m loader purge` and load it again"
-            ) from None
+                "`make purge MONTH=YYYY-MM TAXI=<taxi>` and load it again"
+            ) from error
         return record
 
     def check(self) -> None:
@@ -72,11 +79,52 @@ class ManifestRecord:
                 raise ValueError(f"{name} is not a count")
         datetime.strptime(self.landed_at, "%Y-%m-%dT%H:%M:%S.%fZ")
 
+    @property
+    def file_relpath(self) -> str:
+        return record_file_relpath(self.taxi, self.file)
 
-def manifest_path(taxi: TaxiType, month: Month) -> str:
-    """Relative path of the record inside the landing. One flat folder, so a single wildcard
-    (`_manifest/*.json`) reads it on DuckDB and on BigQuery alike."""
-    return f"{MANIFEST_DIR}/{taxi.file_stem(month)}.json"
+
+def read_record(landing: Landing, taxi: TaxiType, month: Month) -> ManifestRecord | None:
+    relpath = manifest_relpath(taxi, month)
+    text = landing.read_text(relpath)
+    return ManifestRecord.from_json(text, landing.file_uri(relpath)) if text else None
+
+
+def write_record(landing: Landing, record: ManifestRecord) -> None:
+    taxi, month = TAXI_TYPES[record.taxi], Month.parse(record.month)
+    landing.write_text(manifest_relpath(taxi, month), record.to_json())
+
+
+def landed_records(landing: Landing) -> list[ManifestRecord]:
+    """Every record in `_manifest/*.json` (what dbt reads too), checked."""
+    records = []
+    for relpath in landing.list(MANIFEST_DIR):
+        if not is_manifest_relpath(relpath):
+            continue
+        text = landing.read_text(relpath)
+        if text:
+            records.append(ManifestRecord.from_json(text, landing.file_uri(relpath)))
+    return sorted(records, key=lambda record: (record.taxi, record.month))
+
+
+def landed_difference(landing: Landing, record: ManifestRecord, *, verify: bool) -> str | None:
+    """How the landed file differs from what the manifest says was landed, or None.
+
+    Its size always; its CRC32C where the landing reports it for free (GCS), or, with
+    `verify`, recomputed from the content (a local file is read in full).
+    """
+    stat = landing.stat(record.file_relpath)
+    if stat is None:
+        return "the landed file is missing: load the month again"
+    if stat.size != record.bytes_uncompressed:
+        return (
+            f"the landed file changed since it was landed ({stat.size:,} bytes, landed "
+            f"{record.bytes_uncompressed:,}): load the month again with --force"
+        )
+    checksum = stat.crc32c or (landing.crc32c(record.file_relpath) if verify else None)
+    if checksum is not None and checksum != record.crc32c:
+        return "the landed file's content changed since it was landed: load it again with --force"
+    return None
 
 
 def utc_now() -> str:

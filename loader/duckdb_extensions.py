@@ -1,16 +1,15 @@
-"""One-time set-up that `make setup` runs after installing the pinned packages.
+"""DuckDB's httpfs extension, installed offline from the pinned wheel.
 
-DuckDB reads gs:// through its httpfs extension, which DuckDB would download from the
-internet. PyPI ships it pinned to DuckDB 1.5.5 (duckdb-extension-httpfs); install that copy into
-the project's extension directory, which the dbt profile points DuckDB at, so nothing is ever
-downloaded and a fresh machine works offline.
+DuckDB reads gs:// through httpfs, which DuckDB would download from the internet. PyPI ships it
+pinned to DuckDB 1.5.5 (duckdb-extension-httpfs); install that copy into the project's
+extension directory, which the dbt profile points DuckDB at, so nothing is ever downloaded and
+a fresh machine works offline.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 from pathlib import Path
 
 from loader.config import PROJECT_ROOT
@@ -51,13 +50,3 @@ def _install_httpfs(directory: Path) -> None:
         con.execute("load httpfs")
     finally:
         con.close()
-
-
-def run_setup() -> int:
-    directory = install_duckdb_extensions()
-    print(f"setup      DuckDB httpfs installed offline in {directory}")
-    profiles = PROJECT_ROOT / "profiles.yml"
-    if not profiles.exists():
-        shutil.copy(PROJECT_ROOT / "profiles.example.yml", profiles)
-        print(f"setup      wrote {profiles} from profiles.example.yml (edit it; it is gitignored)")
-    return 0

@@ -1,10 +1,11 @@
 """The landing zone in Google Cloud Storage, with the guarantees of the local folder.
 
-A file streams into a temporary object under `<prefix>/_tmp/` through a resumable upload in
-32 MiB chunks (memory stays flat); the client checks the CRC32C of what it sent, and before
-publishing we check the object's CRC32C and size against what was streamed. Publishing is a
-server-side rewrite to the final name, verified again, then the temporary is deleted. dbt's
-file pattern never reads `_tmp/`, so a crash or a rejection leaves nothing it would merge.
+A file streams into a temporary object beside its final name (layout.temp_relpath: a hidden
+name no pattern of dbt's matches) through a resumable upload in 32 MiB chunks (memory stays
+flat); the client checks the CRC32C of what it sent, and before publishing we check the
+object's CRC32C against what was streamed. Publishing is a server-side rewrite to the final
+name, verified again, then the temporary is deleted. A crash or a rejection leaves nothing
+dbt would merge.
 
 Credentials, in this order: GOOGLE_APPLICATION_CREDENTIALS (a key file), GCP_SERVICE_ACCOUNT
 (a base64-encoded service-account JSON, decoded in memory only), Application Default
@@ -26,29 +27,20 @@ from datetime import datetime, timedelta, timezone
 
 from google.api_core import exceptions as api_exceptions
 from google.api_core.retry import Retry
-from google.auth import exceptions as auth_exceptions
 from google.cloud import storage
-from google.cloud.storage import exceptions as storage_exceptions
-from requests import exceptions as requests_exceptions
 
 from loader.credentials import google_credentials
-from loader.errors import LandingError, UsageError
-from loader.landing import LOCK_DIR, TMP_DIR, ObjectStat
+from loader.errors import LandingError
+from loader.landing import ObjectStat
+from loader.landing.errors import gcs_access_error, gcs_errors, gcs_failures, gcs_reason
+from loader.landing.layout import lock_relpath, temp_prefix, temp_relpath
 
 # Resumable upload chunks: larger ones mean fewer round trips (GCS wants multiples of 256 KiB).
 CHUNK_SIZE = 32 << 20
 QUEUED_PIECES = 2  # decompressed pieces (at most 8 MiB each) waiting for the uploader
 STALE_LOCK = timedelta(hours=1)
 STALE_SYNC_LOCK = timedelta(hours=6)
-_FAILURES = (
-    api_exceptions.GoogleAPIError,
-    storage_exceptions.InvalidResponse,  # a chunk of a resumable upload answered an error
-    storage_exceptions.DataCorruption,  # the upload's checksum did not match
-    requests_exceptions.RequestException,
-    auth_exceptions.GoogleAuthError,
-    ConnectionError,
-    TimeoutError,
-)
+_FAILURES = gcs_failures()
 
 
 @dataclass(frozen=True)
@@ -86,16 +78,14 @@ class GcsWriter:
         self._where = f"gs://{bucket.name}/{final}"
         self._temp = bucket.blob(temp, chunk_size=CHUNK_SIZE)
         self._retry = Retry(timeout=timeout, initial=0.5, maximum=8)
-        self._writer = _call(
-            lambda: self._temp.open(
+        with gcs_errors(f"start the upload to gs://{bucket.name}/{temp}"):
+            self._writer = self._temp.open(
                 "wb",
                 chunk_size=CHUNK_SIZE,
                 checksum="crc32c",
                 content_type="text/csv",
                 retry=self._retry,
-            ),
-            f"start the upload to gs://{bucket.name}/{temp}",
-        )
+            )
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_PIECES)
         self._failure: LandingError | None = None
         self._uploader = threading.Thread(target=self._upload, name="gcs-upload", daemon=True)
@@ -105,13 +95,14 @@ class GcsWriter:
         try:
             while (data := self._queue.get()) is not None:
                 if self._failure is None:
-                    _call(lambda data=data: self._writer.write(data), f"upload {self._where}")
+                    with gcs_errors(f"upload {self._where}; nothing was published"):
+                        self._writer.write(data)
         except BaseException as error:  # whatever it is, the producer must hear of it
-            self._failure = (
-                error
-                if isinstance(error, LandingError)
-                else LandingError(f"cannot upload {self._where} ({_reason(error)})")
-            )
+            if isinstance(error, LandingError):
+                self._failure = error
+            else:
+                self._failure = LandingError(f"cannot upload {self._where} ({gcs_reason(error)})")
+                self._failure.__cause__ = error
             while self._queue.get() is not None:  # keep taking pieces: the producer never blocks
                 pass
 
@@ -131,8 +122,9 @@ class GcsWriter:
         if self._failure is not None:
             self.abort()
             raise self._failure
-        _call(self._writer.close, f"finish the upload to {where}")
-        _call(lambda: self._temp.reload(retry=self._retry), f"check the upload to {where}")
+        with gcs_errors(f"finish the upload to {where}; nothing was published"):
+            self._writer.close()
+            self._temp.reload(retry=self._retry)
         if self._temp.crc32c != crc32c:
             self.abort()
             raise LandingError(
@@ -140,14 +132,11 @@ class GcsWriter:
                 f"CSV's ({crc32c}); nothing was published at {where}; load again"
             )
         final = self._bucket.blob(self._final)
-
-        def publish() -> None:
+        with gcs_errors(f"publish {where}"):
             token, _, _ = final.rewrite(self._temp, retry=self._retry)
             while token is not None:
                 token, _, _ = final.rewrite(self._temp, token=token, retry=self._retry)
             final.reload(retry=self._retry)
-
-        _call(publish, f"publish {where}")
         if final.crc32c != crc32c:
             raise LandingError(f"{where} does not have the uploaded content after the copy")
         self._delete_temp()
@@ -161,7 +150,7 @@ class GcsWriter:
         self._delete_temp()
 
     def _delete_temp(self) -> None:
-        # Under _tmp/: never read by dbt; if this fails, the next load of the file removes it.
+        # A hidden name: never read by dbt; if this fails, the next load of the file removes it.
         with suppress(*_FAILURES):
             self._temp.delete(retry=self._retry)
 
@@ -195,41 +184,18 @@ class GcsLanding:
                     )
                 )
             except api_exceptions.RetryError as error:  # gave up: judge by the last failure
-                raise error.cause or error from None
-        except api_exceptions.NotFound:
-            raise LandingError(
-                f"bucket gs://{self._location.bucket} does not exist; create it or fix LANDING_URI"
-            ) from None
-        except api_exceptions.Forbidden:
-            raise LandingError(
-                f"the credentials may not use gs://{self._location.bucket} (403); grant the "
-                "service account Storage Object Admin on the bucket"
-            ) from None
-        except auth_exceptions.RefreshError as error:
-            raise UsageError(
-                f"the Google credentials were refused ({type(error).__name__}); check the key"
-            ) from None
-        except auth_exceptions.TransportError:
-            raise LandingError(
-                "cannot get a Google access token (the token endpoint is unreachable); "
-                "check the network"
-            ) from None
+                raise error.cause or error from error
         except _FAILURES as error:
-            raise LandingError(
-                f"cannot reach gs://{self._location.bucket} ({type(error).__name__}); "
-                "check the network"
-            ) from None
+            raise gcs_access_error(self._location.bucket, error) from error
 
     def file_uri(self, relpath: str) -> str:
         return f"gs://{self._location.bucket}/{self._location.name(relpath)}"
 
     def stat(self, relpath: str) -> ObjectStat | None:
-        blob = _call(
-            lambda: self._bucket.get_blob(
+        with gcs_errors(f"read {self.file_uri(relpath)}"):
+            blob = self._bucket.get_blob(
                 self._location.name(relpath), timeout=30, retry=self._retry
-            ),
-            f"read {self.file_uri(relpath)}",
-        )
+            )
         return None if blob is None else ObjectStat(size=blob.size, crc32c=blob.crc32c)
 
     def crc32c(self, relpath: str) -> str | None:
@@ -239,55 +205,55 @@ class GcsLanding:
 
     def writer(self, relpath: str) -> GcsWriter:
         final = self._location.name(relpath)
-        base = relpath.rsplit("/", 1)[-1]
-        temp_prefix = self._location.name(f"{TMP_DIR}/{base}.")
         # We hold this file's lock: any temporary for it is left over from a crashed run.
-        for stale in self._client.list_blobs(self._bucket, prefix=temp_prefix, retry=self._retry):
-            with suppress(api_exceptions.NotFound):
-                stale.delete(retry=self._retry)
-        temp = f"{temp_prefix}{os.getpid()}-{secrets.token_hex(4)}.part"
+        prefix = self._location.name(temp_prefix(relpath))
+        with gcs_errors(f"list {self.file_uri(temp_prefix(relpath))}*"):
+            for stale in self._client.list_blobs(self._bucket, prefix=prefix, retry=self._retry):
+                with suppress(api_exceptions.NotFound):
+                    stale.delete(retry=self._retry)
+        temp = self._location.name(temp_relpath(relpath))
         return GcsWriter(self._bucket, final, temp, self._timeout)
 
     def read_text(self, relpath: str) -> str | None:
         blob = self._bucket.blob(self._location.name(relpath))
         try:
-            return blob.download_as_text(timeout=30, retry=self._retry)
-        except api_exceptions.NotFound:
-            return None
-        except _FAILURES as error:
-            raise LandingError(f"cannot read {self.file_uri(relpath)} ({_reason(error)})") from None
+            with gcs_errors(f"read {self.file_uri(relpath)}"):
+                data = blob.download_as_bytes(timeout=30, retry=self._retry)
+        except LandingError as error:
+            if isinstance(error.__cause__, api_exceptions.NotFound):
+                return None
+            raise
+        return data.decode("utf-8", errors="replace")
 
     def write_text(self, relpath: str, text: str) -> None:
         blob = self._bucket.blob(self._location.name(relpath))
-        _call(
-            lambda: blob.upload_from_string(
+        with gcs_errors(f"write {self.file_uri(relpath)}"):
+            blob.upload_from_string(
                 text, content_type="application/json", timeout=30, retry=self._retry
-            ),
-            f"write {self.file_uri(relpath)}",
-        )
+            )
 
     def delete(self, relpath: str) -> bool:
         try:
-            self._bucket.blob(self._location.name(relpath)).delete(timeout=30, retry=self._retry)
-        except api_exceptions.NotFound:
-            return False
-        except _FAILURES as error:
-            raise LandingError(
-                f"cannot delete {self.file_uri(relpath)} ({_reason(error)})"
-            ) from None
+            with gcs_errors(f"delete {self.file_uri(relpath)}"):
+                self._bucket.blob(self._location.name(relpath)).delete(
+                    timeout=30, retry=self._retry
+                )
+        except LandingError as error:
+            if isinstance(error.__cause__, api_exceptions.NotFound):
+                return False
+            raise
         return True
 
     def list(self, prefix: str) -> list[str]:
         start = len(self._location.name(""))
-        blobs = _call(
-            lambda: list(
+        with gcs_errors(f"list {self.file_uri(prefix)}"):
+            blobs = list(
                 self._client.list_blobs(
                     self._bucket, prefix=self._location.name(prefix), retry=self._retry
                 )
-            ),
-            f"list {self.file_uri(prefix)}",
-        )
-        return sorted(blob.name[start:] for blob in blobs)
+            )
+        names = (blob.name[start:] for blob in blobs)
+        return sorted(name for name in names if not name.rpartition("/")[2].startswith("."))
 
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:
@@ -313,7 +279,7 @@ class GcsLanding:
     def _acquire(self, key: str, stale_after: timedelta) -> bool:
         """Create the lock object only if absent. Its token tells our own lock apart (a retried
         create whose first answer was lost); its generation makes the release exact."""
-        blob = self._bucket.blob(self._location.name(f"{LOCK_DIR}/{key}.lock"))
+        blob = self._bucket.blob(self._location.name(lock_relpath(key)))
         token = secrets.token_hex(16)
         owner = json.dumps({"pid": os.getpid(), "host": os.uname().nodename, "token": token})
         try:
@@ -323,10 +289,9 @@ class GcsLanding:
         except api_exceptions.PreconditionFailed:
             pass
         except _FAILURES as error:
-            raise LandingError(f"cannot take the lock {key} ({_reason(error)})") from None
-        held = _call(
-            lambda: self._bucket.get_blob(blob.name, retry=self._retry), f"read the lock {key}"
-        )
+            raise LandingError(f"cannot take the lock {key} ({gcs_reason(error)})") from error
+        with gcs_errors(f"read the lock {key}"):
+            held = self._bucket.get_blob(blob.name, retry=self._retry)
         if held is None:
             return False  # released meanwhile: the caller tries again
         holder = _holder(held, self._retry)
@@ -342,7 +307,7 @@ class GcsLanding:
         generation = self._locks.pop(key, None)
         # Only the lock we created: if ours went stale and was taken over, theirs stays.
         with suppress(*_FAILURES):  # if this fails, the lock goes stale and is taken over
-            self._bucket.blob(self._location.name(f"{LOCK_DIR}/{key}.lock")).delete(
+            self._bucket.blob(self._location.name(lock_relpath(key))).delete(
                 if_generation_match=generation, timeout=30, retry=self._retry
             )
 
@@ -366,17 +331,3 @@ def _stale(lock: storage.Blob, holder: dict, stale_after: timedelta) -> bool:
             pass  # alive, another user's
     created = lock.time_created
     return created is not None and datetime.now(timezone.utc) - created > stale_after
-
-
-def _call(action, what: str):
-    try:
-        return action()
-    except LandingError:
-        raise
-    except _FAILURES as error:
-        raise LandingError(f"cannot {what} ({_reason(error)}); nothing was published") from None
-
-
-def _reason(error: BaseException) -> str:
-    text = getattr(error, "message", None) or str(error) or type(error).__name__
-    return f"{type(error).__name__}: {text.splitlines()[0][:160]}"

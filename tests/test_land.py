@@ -1,21 +1,25 @@
+"""Landing one month: byte-identical, idempotent, replaced whole, nothing left on failure."""
+
+import errno
 import gzip
 import json
+import os
 import threading
 from pathlib import Path
 
 import pytest
 
 from loader.config import load_settings
-from loader.errors import ValidationError
-from loader.landing import LocalLanding
-from loader.load import load_month
+from loader.errors import LandingError, ValidationError
+from loader.land import land_month
+from loader.landing.local import LocalLanding
 from loader.months import Month
 from loader.source import Source
 from loader.taxis import GREEN
 from tests.support.http_server import Plan, faulty_handler, serve_folder
 
 MONTH = Month(2021, 1)
-HEADER = ",".join(GREEN.columns)
+HEADER = ",".join(GREEN.column_names)
 ROW = ",2021-01-01 00:15:56,2021-01-01 00:19:52,,,43,151,,1.01,5.5,0.5,0.5,0,0,,0.3,6.8,,,"
 
 
@@ -39,7 +43,7 @@ def load(mirror_or_url, landing: Path, **kwargs):
     )
     source = Source(settings)
     try:
-        return load_month(settings, LocalLanding(landing), source, GREEN, MONTH, **kwargs)
+        return land_month(settings, LocalLanding(landing), source, GREEN, MONTH, **kwargs)
     finally:
         source.close()
 
@@ -52,7 +56,7 @@ def everything_in(landing: Path) -> dict[str, bytes]:
     return {
         str(path.relative_to(landing)): path.read_bytes()
         for path in landing.rglob("*")
-        if path.is_file() and "_locks" not in path.parts
+        if path.is_file() and not {"_locks", "_runs"} & set(path.parts)
     }
 
 
@@ -69,7 +73,10 @@ def test_lands_byte_identical_with_a_manifest(tmp_path):
     source = tmp_path / "mirror/green/green_tripdata_2021-01.csv.gz"
     assert record["bytes_compressed"] == source.stat().st_size
     assert record["landed_at"].endswith("Z") and record["previous_crc32c"] is None
-    assert list((tmp_path / "lake/_tmp").iterdir()) == []
+    assert sorted(everything_in(tmp_path / "lake")) == [
+        "_manifest/green_tripdata_2021-01.json",
+        "green/green_tripdata_2021-01.csv",
+    ]  # no temporary left beside it
 
 
 def test_identical_content_is_skipped_and_changed_content_replaces(tmp_path):
@@ -150,3 +157,42 @@ def test_concurrent_loads_of_one_month_take_turns(tmp_path):
     assert errors == []
     assert sorted(results) == ["landed", "unchanged", "unchanged"]
     assert manifest(lake)["rows"] == 50_000
+
+
+def test_a_failed_commit_removes_its_temporary(tmp_path, monkeypatch):
+    mirror, lake = tmp_path / "mirror", tmp_path / "lake"
+    publish(mirror, month_csv(100))
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(LandingError, match="the landing folder is full"):
+        load(mirror, lake)
+    monkeypatch.undo()
+    assert everything_in(lake) == {}
+
+
+def test_a_taxi_folder_on_another_file_system_still_publishes(tmp_path):
+    """The temporary sits beside its final name, so a symlinked folder never needs a rename
+    across file systems (os.replace would fail with EXDEV)."""
+    mirror, lake = tmp_path / "mirror", tmp_path / "lake"
+    elsewhere = tmp_path / "bigger-disk" / "green"
+    elsewhere.mkdir(parents=True)
+    lake.mkdir()
+    (lake / "green").symlink_to(elsewhere)
+    publish(mirror, month_csv(100))
+    real_replace = os.replace
+
+    def replace_within_one_folder(source, target):
+        if Path(source).resolve().parent != Path(target).resolve().parent:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real_replace(source, target)
+
+    os.replace = replace_within_one_folder
+    try:
+        assert load(mirror, lake).status == "landed"
+    finally:
+        os.replace = real_replace
+    assert (elsewhere / "green_tripdata_2021-01.csv").read_bytes() == month_csv(100)
+    assert [path.name for path in elsewhere.iterdir()] == ["green_tripdata_2021-01.csv"]

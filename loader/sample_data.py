@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from loader.months import Month
-from loader.taxis import GREEN, TaxiType
+from loader.schema import Decimal, Integer, Text, Timestamp
+from loader.taxis import TaxiType
 
 try:  # isal compresses several times faster than zlib; the output is ordinary gzip
     from isal import igzip as _gzip
@@ -33,7 +34,7 @@ except ImportError:  # pragma: no cover
 DUPLICATE_SHARE = 0.002
 OUT_OF_MONTH_SHARE = 0.001
 NEGATIVE_SHARE = 0.002
-EMPTY_VENDOR_SHARE = {"green": 0.35, "yellow": 0.05}
+EMPTY_VENDOR_SHARE = {"green": 0.35, "yellow": 0.05}  # others: 0.05
 BLOCK_ROWS = 100_000
 _MAX_CENTS = 200_000  # amounts are capped at $2,000 so the lookup tables stay small
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -45,14 +46,14 @@ def write_month(out: Path, taxi: TaxiType, month: Month, rows: int, seed: int) -
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / taxi.source_name(month)
     temp = path.with_name(path.name + ".part")
-    newline = "\r\n" if taxi is GREEN else "\n"
+    newline = taxi.line_ending
     rng = np.random.default_rng([seed, zlib.crc32(f"{taxi.name}-{month}".encode())])
     # mtime=0 keeps the gzip header, and so the file, identical for the same seed.
     with (
         open(temp, "wb") as raw,
         _gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=_LEVEL, mtime=0) as gz,
     ):
-        gz.write((",".join(taxi.columns) + newline).encode())
+        gz.write((",".join(taxi.column_names) + newline).encode())
         written = 0
         while written < rows:
             count = min(BLOCK_ROWS, rows - written)
@@ -96,7 +97,7 @@ def _rows(rng: np.random.Generator, taxi: TaxiType, month: Month, n: int) -> lis
     refund = rng.random(n) < NEGATIVE_SHARE  # refunds and disputes carry negative amounts
     fare, extra, tolls, total = (np.where(refund, -a, a) for a in (fare, extra, tolls, total))
     tip = np.where(refund, 0, tip)
-    empty = (rng.random(n) < EMPTY_VENDOR_SHARE[taxi.name]).tolist()
+    empty = (rng.random(n) < EMPTY_VENDOR_SHARE.get(taxi.name, 0.05)).tolist()
 
     def blank(values: list[str]) -> list[str]:
         return ["" if gone else value for gone, value in zip(empty, values, strict=True)]
@@ -120,17 +121,36 @@ def _rows(rng: np.random.Generator, taxi: TaxiType, month: Month, n: int) -> lis
         "total_amount": _money(total),
         "payment_type": blank([small[v] for v in rng.choice(np.array([1, 1, 2]), n).tolist()]),
         "trip_type": blank([small[v] for v in rng.choice(np.array([1, 1, 1, 2]), n).tolist()]),
-        "congestion_surcharge": (blank if taxi is GREEN else list)(_money(congestion)),
+        "congestion_surcharge": (blank if taxi.name == "green" else list)(_money(congestion)),
     }
-    pickup_column, dropoff_column = taxi.columns[1], taxi.columns[2]
-    fields[pickup_column] = _timestamps(pickup)
-    fields[dropoff_column] = _timestamps(dropoff)
-    rows = list(map(",".join, zip(*(fields[column] for column in taxi.columns), strict=True)))
+    fields[taxi.pickup_column] = _timestamps(pickup)
+    fields[taxi.dropoff_column] = _timestamps(dropoff)
+    # A column the generator does not know by name gets realistic values of its type.
+    for column in taxi.columns:
+        if column.name not in fields:
+            fields[column.name] = _by_type(
+                rng, column.type, n, small, pickup, blank if column.nullable else list
+            )
+    rows = list(map(",".join, zip(*(fields[column] for column in taxi.column_names), strict=True)))
     # A few exact duplicates of earlier rows of the block.
     for index in np.flatnonzero(rng.random(n) < DUPLICATE_SHARE).tolist():
         if index:
             rows[index] = rows[int(rng.integers(0, index))]
     return rows
+
+
+def _by_type(rng, kind, n: int, small: list[str], pickup: np.ndarray, blank) -> list[str]:
+    if isinstance(kind, Integer):
+        return blank([small[v] for v in rng.integers(1, 7, n).tolist()])
+    if isinstance(kind, Decimal):
+        return _money(np.rint(rng.exponential(800.0, n)).astype(np.int64))
+    if isinstance(kind, Timestamp):
+        return _timestamps(pickup - rng.integers(60, 900, n))
+    assert isinstance(kind, Text)
+    letters = np.array(list("ABCDEFGHJKLMNPQRSTUVWXYZ"))
+    width = min(kind.max_length, 6)
+    codes = ["".join(row) for row in rng.choice(letters, (n, width)).tolist()]
+    return blank(codes)
 
 
 @cache

@@ -1,0 +1,50 @@
+"""`backfill`: land a range of months, several at once, carrying on past failures; then build."""
+
+from __future__ import annotations
+
+from loader.config import Settings
+from loader.dbt_runner import build_if_landed
+from loader.land import Failure, land_many
+from loader.months import Month, month_range
+from loader.output import Console
+from loader.runs import Run, save_run
+from loader.taxis import TaxiType
+
+
+def report_failures(console: Console, failures: list[Failure], total: int) -> None:
+    if failures:
+        console.error(f"error: {len(failures)} of {total} files failed:")
+        for failure in failures:
+            console.error(f"  {failure.taxi} {failure.month}: {failure.reason}")
+
+
+def run_backfill(
+    settings: Settings,
+    taxis: list[TaxiType],
+    first: Month,
+    last: Month,
+    *,
+    jobs: int,
+    build: bool,
+    force: bool = False,
+    as_json: bool = False,
+) -> int:
+    run = Run("backfill")
+    tasks = [(taxi, month) for month in month_range(first, last) for taxi in taxis]
+    with Console(len(tasks), quiet=as_json) as console:
+        results, failures = land_many(settings, tasks, jobs=jobs, force=force, console=console)
+        landed = sum(result.status != "unchanged" for result in results)
+        if not as_json:
+            console.line(
+                f"backfill {first}..{last}: {landed} landed, "
+                f"{len(results) - landed} unchanged, {len(failures)} failed"
+            )
+        report_failures(console, failures, len(tasks))
+        run.finish(results, failures)
+        try:
+            run.build = build_if_landed(settings, results, build, console)
+        finally:
+            save_run(settings, run)
+    if as_json:
+        print(run.to_json())
+    return 1 if failures else 0

@@ -1,0 +1,148 @@
+"""Run dbt for the loader (build, demo, backfill, sync) as a subprocess in the project root.
+
+dbt gets the loader's resolved settings (from flags, the environment or .env, with the
+defaults applied), so both always read and write the same landing and warehouse. Builds take
+turns: each holds a lock for the warehouse (beside the DuckDB file; in the landing for
+BigQuery), so a second build waits instead of colliding.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from loader.config import PROJECT_ROOT, Settings
+from loader.errors import LoaderError
+
+if TYPE_CHECKING:
+    from loader.land import LoadResult
+    from loader.output import Console
+
+_PID = re.compile(r"PID (\d+)")
+
+
+def dbt_executable() -> str:
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def target(environ: dict[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    return env.get("DBT_TARGET") or "duckdb"
+
+
+def run_dbt(args: list[str], settings: Settings, *, quiet: bool = False) -> str:
+    """Run `dbt <args>` in the project root; return a one-line summary or raise LoaderError."""
+    environment = {
+        **os.environ,
+        "LANDING_URI": settings.landing_uri,
+        "DUCKDB_PATH": str(settings.duckdb_path),
+    }
+    results = PROJECT_ROOT / (environment.get("DBT_TARGET_PATH") or "target") / "run_results.json"
+    with warehouse_turn(settings, environment):
+        results.unlink(missing_ok=True)  # never quote an earlier run's results
+        with tempfile.TemporaryDirectory(prefix="taxi-elt-profiles-") as fallback:
+            if (
+                "DBT_PROFILES_DIR" not in environment
+                and not (PROJECT_ROOT / "profiles.yml").exists()
+            ):
+                shutil.copy(PROJECT_ROOT / "profiles.example.yml", Path(fallback) / "profiles.yml")
+                environment["DBT_PROFILES_DIR"] = fallback
+            command = [dbt_executable(), *(["--quiet"] if quiet else []), *args]
+            completed = subprocess.run(command, cwd=PROJECT_ROOT, env=environment, check=False)
+    summary = summarize(results)
+    if completed.returncode != 0:
+        raise LoaderError(
+            f"dbt {args[0]} failed (exit {completed.returncode}; {summary}); see its output "
+            "above and logs/dbt.log"
+        )
+    return summary
+
+
+@contextmanager
+def warehouse_turn(settings: Settings, environment: dict[str, str]) -> Iterator[None]:
+    """Hold the warehouse's build lock; on DuckDB, first make sure dbt can open the file."""
+    if target(environment) != "duckdb":
+        from loader.landing import open_landing
+
+        with open_landing(settings).lock("build"):
+            yield
+        return
+    import fcntl
+
+    path = settings.duckdb_path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.with_name(path.name + ".build.lock").open("a")
+    except OSError as error:
+        raise LoaderError(
+            f"cannot use the warehouse folder {path.parent} ({error.strerror}); fix DUCKDB_PATH"
+        ) from error
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # another build of this warehouse: wait for it
+        check_duckdb_writable(path)
+        yield
+
+
+def check_duckdb_writable(path: Path) -> None:
+    """DuckDB takes one writer: fail with one line if another process holds the file."""
+    if not path.exists():
+        return
+    import duckdb
+
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.Error as error:
+        text = str(error)
+        if "lock" not in text.lower():
+            raise LoaderError(
+                f"cannot open the warehouse {path} ({text.splitlines()[0][:160]})"
+            ) from error
+        pid = _PID.search(text)
+        holder = f" (PID {pid.group(1)})" if pid else ""
+        raise LoaderError(
+            f"the warehouse {path} is open in another process{holder}: close that connection "
+            "(a notebook, the DuckDB UI, a query) and build again"
+        ) from error
+
+
+def summarize(path: Path) -> str:
+    """'3 models built, 12 tests passed', from dbt's run_results.json (hooks not counted)."""
+    try:
+        results = json.loads(path.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return "no run results"
+    kinds = {"model": "models", "seed": "seeds", "snapshot": "snapshots", "test": "tests"}
+    counts = Counter(
+        (kinds[result["unique_id"].split(".", 1)[0]], result["status"])
+        for result in results
+        if result["unique_id"].split(".", 1)[0] in kinds
+    )
+    words = {"success": "built", "pass": "passed", "warn": "warned", "fail": "FAILED"}
+    parts = [
+        f"{count} {kind} {words.get(status, status.upper())}"
+        for (kind, status), count in sorted(counts.items())
+    ]
+    return ", ".join(parts) or "nothing built"
+
+
+def build_if_landed(
+    settings: Settings, results: list[LoadResult], build: bool, console: Console
+) -> str | None:
+    """One dbt build when anything new landed (an unchanged range has nothing to merge)."""
+    if not build or not any(result.status != "unchanged" for result in results):
+        return None
+    console.line("dbt build ...")
+    summary = run_dbt(["build"], settings, quiet=True)
+    console.line(f"dbt build: {summary}")
+    return summary

@@ -1,0 +1,283 @@
+"""Land files: download, gunzip, check and write in one streaming pass, then publish.
+
+`land_month` lands one (taxi, month); `land_many` lands any number, a bounded number at once,
+carrying on past failures. Every command that loads goes through `land_many`. Memory stays
+flat: chunks of about a megabyte flow through; nothing holds the month.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+
+import google_crc32c
+
+from loader.checks import Gunzip, TripCsvCheck
+from loader.config import Settings
+from loader.errors import LoaderError, ValidationError
+from loader.landing import Landing, LandingWriter, open_landing
+from loader.landing.layout import file_lock, landed_relpath
+from loader.landing.manifest import (
+    ManifestRecord,
+    landed_difference,
+    read_record,
+    utc_now,
+    write_record,
+)
+from loader.months import Month
+from loader.output import Console
+from loader.source import Download, Source, redact
+from loader.source.retry import with_retries
+from loader.taxis import TaxiType
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+
+class Interrupted(LoaderError):
+    """The run was asked to stop (SIGINT, SIGTERM): what was in flight is discarded."""
+
+    exit_code = 130
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    taxi: str
+    month: str
+    file: str
+    status: str  # landed | replaced | repaired | unchanged
+    rows: int
+    bytes_compressed: int
+    bytes_uncompressed: int
+    seconds: float
+    uri: str
+
+    @property
+    def throughput_mb_s(self) -> float:
+        return self.bytes_uncompressed / 1e6 / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Failure:
+    taxi: str
+    month: str
+    reason: str
+
+
+def label(taxi: TaxiType, month: Month) -> str:
+    """How every message about one file starts: 'green 2021-01'."""
+    return f"{taxi.name} {month}"
+
+
+def land_month(
+    settings: Settings,
+    landing: Landing,
+    source: Source,
+    taxi: TaxiType,
+    month: Month,
+    *,
+    force: bool = False,
+    progress: Callable[[int | None], Progress] | None = None,
+    stop: threading.Event | None = None,
+) -> LoadResult:
+    """Land `taxi` `month` unless identical content is already landed."""
+    started = time.monotonic()
+    with landing.lock(file_lock(taxi, month)):
+        previous = read_record(landing, taxi, month)
+        intact = previous is not None and landed_difference(landing, previous, verify=force) is None
+        # Ask the source for the file only if it changed since the landing we hold.
+        if_validator = previous.source_validator if previous and intact and not force else None
+        result = with_retries(
+            settings.http_tries,
+            settings.http_backoff,
+            lambda: _land_once(
+                landing, source, taxi, month, previous, intact, if_validator, progress, stop
+            ),
+        )
+    return replace(result, seconds=time.monotonic() - started)
+
+
+def _land_once(
+    landing: Landing,
+    source: Source,
+    taxi: TaxiType,
+    month: Month,
+    previous: ManifestRecord | None,
+    intact: bool,
+    if_validator: str | None,
+    progress: Callable[[int | None], Progress] | None,
+    stop: threading.Event | None,
+) -> LoadResult:
+    relpath = landed_relpath(taxi, month)
+    url = source.url_for(taxi, month)
+    download = source.open(url, label(taxi, month), if_validator=if_validator)
+    if download is None:  # HTTP 304 / same size and mtime: the landed file is current
+        assert previous is not None
+        return _result(previous, "unchanged", landing.file_uri(relpath))
+    try:
+        streamed = _stream(download, landing, relpath, taxi, label(taxi, month), progress, stop)
+    finally:
+        download.close()
+    checksum, writer = streamed.crc32c, streamed.writer
+    if previous is not None and intact and previous.crc32c == checksum:
+        writer.abort()
+        if previous.source_validator != download.validator:
+            write_record(landing, replace(previous, source_validator=download.validator))
+        return _result(previous, "unchanged", landing.file_uri(relpath))
+    writer.commit(checksum)
+    replaced = previous is not None and previous.crc32c != checksum
+    record = ManifestRecord(
+        taxi=taxi.name,
+        month=str(month),
+        file=taxi.landed_name(month),
+        uri=landing.file_uri(relpath),
+        source_url=redact(url),
+        source_validator=download.validator,
+        bytes_compressed=streamed.bytes_compressed,
+        bytes_uncompressed=streamed.bytes_uncompressed,
+        rows=streamed.rows,
+        crc32c=checksum,
+        landed_at=utc_now(),
+        previous_crc32c=previous.crc32c if replaced else None,
+        previous_rows=previous.rows if replaced else None,
+        previous_landed_at=previous.landed_at if replaced else None,
+    )
+    write_record(landing, record)
+    status = "replaced" if replaced else ("repaired" if previous is not None else "landed")
+    return _result(record, status, record.uri)
+
+
+@dataclass(frozen=True)
+class _Streamed:
+    """A checked file in a temporary, not yet published."""
+
+    writer: LandingWriter
+    crc32c: str
+    rows: int
+    bytes_compressed: int
+    bytes_uncompressed: int
+
+
+def _stream(
+    download: Download,
+    landing: Landing,
+    relpath: str,
+    taxi: TaxiType,
+    name: str,
+    progress: Callable[[int | None], Progress] | None,
+    stop: threading.Event | None,
+) -> _Streamed:
+    """The one pass: compressed chunks in, checked CSV out to a temporary; nothing published."""
+    gunzip = Gunzip(name)
+    check = TripCsvCheck(taxi, name)
+    crc = google_crc32c.Checksum()
+    writer = landing.writer(relpath)
+    advance = progress(download.content_length) if progress else None
+    try:
+        for chunk in download.chunks:
+            if stop is not None and stop.is_set():
+                raise Interrupted(f"{name}: interrupted; nothing was landed")
+            for piece in gunzip.feed(chunk):
+                check.feed(piece)
+                crc.update(piece)
+                writer.write(piece)
+            if advance:
+                advance(len(chunk))
+        gunzip.finish()
+        check.finish()
+    except ValidationError as error:
+        writer.abort()
+        raise ValidationError(f"{error}; rejected, nothing was landed") from error
+    except BaseException:
+        writer.abort()
+        raise
+    return _Streamed(
+        writer=writer,
+        crc32c=base64.b64encode(crc.digest()).decode("ascii"),
+        rows=check.rows,
+        bytes_compressed=gunzip.compressed_bytes,
+        bytes_uncompressed=check.bytes,
+    )
+
+
+def _result(record: ManifestRecord, status: str, uri: str) -> LoadResult:
+    return LoadResult(
+        taxi=record.taxi,
+        month=record.month,
+        file=record.file,
+        status=status,
+        rows=record.rows,
+        bytes_compressed=record.bytes_compressed,
+        bytes_uncompressed=record.bytes_uncompressed,
+        seconds=0.0,
+        uri=uri,
+    )
+
+
+def land_many(
+    settings: Settings,
+    tasks: list[tuple[TaxiType, Month]],
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    console: Console,
+) -> tuple[list[LoadResult], list[Failure]]:
+    """Land every task, at most `jobs` at once; a line per file as each one finishes.
+
+    One file's failure never stops the others. On an interrupt the files in flight stop at
+    their next chunk and are discarded (their temporaries removed); nothing half-landed stays.
+    """
+    landing = open_landing(settings)
+    results: list[LoadResult] = []
+    failures: list[Failure] = []
+    sources = threading.local()
+    stop = threading.Event()
+
+    def land(taxi: TaxiType, month: Month) -> LoadResult:
+        if not hasattr(sources, "source"):
+            sources.source = Source(settings)  # a connection pool per thread
+        bar = console.file_bar(taxi.source_name(month))
+        try:
+            return land_month(
+                settings, landing, sources.source, taxi, month, force=force, progress=bar, stop=stop
+            )
+        finally:
+            bar.close()
+
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="load")
+    try:
+        futures = {pool.submit(land, taxi, month): (taxi, month) for taxi, month in tasks}
+        for future in as_completed(futures):
+            taxi, month = futures[future]
+            try:
+                result = future.result()
+            except Exception as error:  # one month's failure never stops the others
+                log.debug("%s failed", label(taxi, month), exc_info=True)
+                failures.append(Failure(taxi.name, str(month), _reason(error, label(taxi, month))))
+                console.failed(failures[-1])
+            else:
+                results.append(result)
+                console.landed(result)
+    except BaseException:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+    order = {(taxi.name, str(month)): index for index, (taxi, month) in enumerate(tasks)}
+    results.sort(key=lambda result: order[(result.taxi, result.month)])
+    failures.sort(key=lambda failure: order[(failure.taxi, failure.month)])
+    return results, failures
+
+
+def _reason(error: Exception, name: str) -> str:
+    """What went wrong, without the 'green 2021-01: ' every message of the file starts with."""
+    if isinstance(error, LoaderError):
+        return str(error).removeprefix(f"{name}: ")
+    return f"unexpected {type(error).__name__}: {str(error)[:200]} (rerun with --debug)"

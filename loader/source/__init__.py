@@ -1,0 +1,92 @@
+"""Where the monthly files come from: the release layout over HTTP(S), or a local folder.
+
+A month is `<base>/<taxi>/<taxi>_tripdata_YYYY-MM.csv.gz`. Each call here is one attempt;
+retries live in one layer (retry.py) around the whole download, because a download that
+breaks off mid-body is restarted from the start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from loader.config import Settings
+from loader.months import Month
+from loader.taxis import TaxiType
+
+CHUNK_SIZE = 1 << 20
+
+
+@dataclass
+class Download:
+    """An open download. `chunks` yields the body; close() releases the connection."""
+
+    url: str
+    content_length: int | None
+    validator: str | None  # ETag, else Last-Modified: what a later conditional request sends
+    chunks: Iterator[bytes]
+    _close: list[Callable[[], None]] = field(default_factory=list, repr=False)
+
+    def close(self) -> None:
+        for close in self._close:
+            close()
+
+
+def month_url(base_url: str, taxi: TaxiType, month: Month) -> str:
+    """<base>/<taxi>/<taxi>_tripdata_YYYY-MM.csv.gz (the release download layout)."""
+    return f"{base_url}/{taxi.name}/{taxi.source_name(month)}"
+
+
+def redact(url: str) -> str:
+    """A URL fit for output: no user:password, no query string (signed URLs carry tokens)."""
+    parts = urlsplit(url)
+    if not parts.scheme:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+class Source:
+    """The configured source; `open` and `exists` make one attempt each (see retry.py)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.base_url = settings.source_url
+        self.timeout = settings.http_timeout
+        self._http = None
+
+    def url_for(self, taxi: TaxiType, month: Month) -> str:
+        return month_url(self.base_url, taxi, month)
+
+    @property
+    def is_http(self) -> bool:
+        return self.base_url.startswith(("http://", "https://"))
+
+    def open(self, url: str, label: str, *, if_validator: str | None = None) -> Download | None:
+        """Open the file; None if `if_validator` still matches (HTTP 304: unchanged)."""
+        if self.is_http:
+            return self._client().open(url, label, if_validator)
+        from loader.source.files import open_file
+
+        return open_file(url, label, if_validator)
+
+    def exists(self, url: str, label: str) -> bool:
+        """True if the source publishes `url`, False if not yet (404/410, no such file)."""
+        if self.is_http:
+            return self._client().exists(url, label)
+        from loader.source.files import local_path
+
+        return local_path(url).is_file()
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+
+    def _client(self):
+        if self._http is None:
+            from loader.source.http import HttpClient
+
+            self._http = HttpClient(self.timeout)
+        return self._http

@@ -2,9 +2,10 @@
 
 dbt runs in-process with the BigQuery client replaced by a recorder (tests/support/
 bigquery_recorder.py): nothing reaches Google. Each statement is parsed with sqlglot's
-BigQuery dialect and checked for what matters: the external tables' schema and options, the
-partitioned and clustered first build, literal partition bounds on the destination of the
-incremental MERGE, and a key that matches DuckDB's for the same rows.
+BigQuery dialect and checked for what the emulator lane (tests/bigquery) cannot show: the
+external tables' schema and options, the partitioned and clustered first build, each file
+read through an exception handler and pruned by _FILE_NAME, literal partition bounds on the
+destination of each insert-only MERGE, and a key that matches DuckDB's for the same rows.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlglot import exp
 
 from loader.taxis import GREEN
 from tests.conftest import PROJECT_ROOT
-from tests.support.bigquery_recorder import parse_bigquery, run_recorded
+from tests.support.bigquery_recorder import QueryResult, parse_bigquery, run_recorded
 from tests.support.dbt_scratch import run_dbt_in
 from tests.support.keys import green_key
 
@@ -33,8 +34,18 @@ MANIFEST = [
     ("green_tripdata_2021-01.csv", "5cuUIQ==", 76_518, "2026-11-25 18:47:06.874342", None, 0),
     ("green_tripdata_2021-02.csv", "fZJp7Q==", 64_572, "2026-11-25 18:47:07.100756", None, 0),
 ]
-BATCH_MONTHS = [dt.datetime(2009, 1, 1, tzinfo=UTC), dt.datetime(2021, 1, 1, tzinfo=UTC)]
-BATCH_MONTHS += [dt.datetime(2021, 2, 1, tzinfo=UTC), dt.datetime(2021, 3, 1, tzinfo=UTC)]
+MONTHS = {  # the rows of each file per pickup month
+    "green_tripdata_2021-01.csv": [
+        (dt.datetime(2009, 1, 1, tzinfo=UTC), 18),
+        (dt.datetime(2021, 1, 1, tzinfo=UTC), 76_500),
+    ],
+    "green_tripdata_2021-02.csv": [
+        (dt.datetime(2021, 2, 1, tzinfo=UTC), 64_571),
+        (dt.datetime(2021, 3, 1, tzinfo=UTC), 1),
+    ],
+}
+INTEGERS = {"VendorID", "RatecodeID", "PULocationID", "DOLocationID", "passenger_count"}
+INTEGERS |= {"payment_type", "trip_type"}
 GREEN_COLUMNS = [
     ("unique_row_id", "STRING"),
     ("filename", "STRING"),
@@ -45,37 +56,44 @@ GREEN_COLUMNS = [
             if name.endswith("_datetime")
             else "STRING"
             if name == "store_and_fwd_flag"
-            else "NUMERIC"
-            if name not in ("VendorID", "RatecodeID", "PULocationID", "DOLocationID")
-            and name not in ("passenger_count", "payment_type", "trip_type")
-            else "INT64",
+            else "INT64"
+            if name in INTEGERS
+            else "NUMERIC",
         )
-        for name in GREEN.columns
+        for name in GREEN.column_names
     ],
 ]
 
 
-def answers(sql: str):
-    text = sql.lower()
-    if "as merged_crc32c" in text:
-        return MANIFEST if "'green'" in text else []
-    if "select distinct timestamp_trunc" in text:
-        return [(month,) for month in BATCH_MONTHS]
-    if "group by 1, 2" in text and "stg_tlc__green_trips" in text:
-        uri = "gs://taxi-landing/landing/green/green_tripdata_2021-0{}.csv"
-        return [
-            (uri.format(1), BATCH_MONTHS[1], 76_500),
-            (uri.format(1), BATCH_MONTHS[0], 18),
-            (uri.format(2), BATCH_MONTHS[2], 64_571),
-            (uri.format(2), BATCH_MONTHS[3], 1),
-        ]
-    return None
+class Answers:
+    """Answers the model's queries as BigQuery would for two landed green months."""
+
+    def __init__(self) -> None:
+        self.staged: str | None = None
+
+    def __call__(self, sql: str):
+        text = sql.lower().strip()
+        if "as merged_crc32c" in text:
+            return [(*row, "merged") for row in MANIFEST] if "'green'" in text else []
+        if "exception when error" in text:
+            self.staged = next(name for name in MONTHS if name in sql)
+            return QueryResult(columns=["problem"], rows=[("",)])
+        if "as pickup_month, count(*)" in text and self.staged:
+            return MONTHS[self.staged]
+        if text.startswith("select count(*) from") and "filename = " in text:
+            name = next(name for name in MONTHS if name in sql)
+            return [(sum(count for _, count in MONTHS[name]),)]
+        return None
 
 
 @pytest.fixture(scope="module")
 def first_run():
     return run_recorded(
-        ["run"], PROJECT_ROOT, PROJECT_ROOT / "profiles.example.yml", env=ENV, query_answers=answers
+        ["run"],
+        PROJECT_ROOT,
+        PROJECT_ROOT / "profiles.example.yml",
+        env=ENV,
+        query_answers=Answers(),
     )
 
 
@@ -86,7 +104,7 @@ def incremental_run():
         PROJECT_ROOT,
         PROJECT_ROOT / "profiles.example.yml",
         env=ENV,
-        query_answers=answers,
+        query_answers=Answers(),
         existing_relations={
             "green_tripdata": "table",
             "stg_tlc__green_trips": "view",
@@ -98,8 +116,12 @@ def incremental_run():
     )
 
 
-def statements(recording, kind: str) -> list[str]:
-    return [s.sql for s in recording.statements if s.statement_type == kind]
+def statements(recording, kind: str, model: str | None = "green_tripdata") -> list[str]:
+    return [
+        s.sql
+        for s in recording.statements
+        if s.statement_type == kind and (model is None or (s.node_id or "").endswith(model))
+    ]
 
 
 def test_dbt_parse_for_bigquery_offline(tmp_path):
@@ -110,7 +132,7 @@ def test_dbt_parse_for_bigquery_offline(tmp_path):
 def test_external_tables_have_the_declared_schema_and_strict_options(first_run):
     ddl = {
         sql.split("external table")[1].split("(")[0].strip(): sql
-        for sql in statements(first_run, "CREATE_EXTERNAL_TABLE")
+        for sql in statements(first_run, "CREATE_EXTERNAL_TABLE", model=None)
     }
     green = ddl["`demo-project`.`taxi`.`green_tripdata_ext`"]
     (parsed,) = parse_bigquery(green)
@@ -118,11 +140,11 @@ def test_external_tables_have_the_declared_schema_and_strict_options(first_run):
         column.name: column.args["kind"].sql("bigquery")
         for column in parsed.find_all(exp.ColumnDef)
     }
-    assert list(schema) == list(GREEN.columns)
-    assert schema["VendorID"] == "INT64" and schema["trip_distance"] == "NUMERIC"
-    assert (
-        schema["lpep_pickup_datetime"] == "TIMESTAMP" and schema["store_and_fwd_flag"] == "STRING"
-    )
+    assert list(schema) == list(GREEN.column_names)
+    # Integers read as NUMERIC ("1.0" is refused as INT64); staging casts them to INT64.
+    assert {schema[name] for name in INTEGERS} == {"NUMERIC"}
+    assert schema["trip_distance"] == "NUMERIC" and schema["store_and_fwd_flag"] == "STRING"
+    assert schema["lpep_pickup_datetime"] == "TIMESTAMP"
     options = {
         prop.name.lower(): prop.args["value"].sql("bigquery")
         for prop in parsed.find_all(exp.Property)
@@ -138,66 +160,91 @@ def test_external_tables_have_the_declared_schema_and_strict_options(first_run):
     assert "NEWLINE_DELIMITED_JSON" in manifest and "_manifest/*.json" in manifest
 
 
-def test_first_build_is_partitioned_by_month_and_clustered_by_key(first_run):
-    (ctas,) = [
-        sql for sql in statements(first_run, "CREATE_TABLE_AS_SELECT") if "green_tripdata`" in sql
+def test_first_build_is_partitioned_by_month_clustered_by_key_and_swapped_in(first_run):
+    (create,) = statements(first_run, "CREATE_TABLE")
+    (parsed,) = parse_bigquery(create)
+    assert "`green_tripdata__dbt_tmp`" in create
+    assert "partition by timestamp_trunc(`lpep_pickup_datetime`, month)" in " ".join(create.split())
+    assert "cluster by unique_row_id" in create and parsed.find(exp.Create) is not None
+    # Swapped in atomically (create or replace ... as select), partitioned and clustered again.
+    (swap,) = [
+        sql for sql in statements(first_run, "CREATE_TABLE_AS_SELECT") if "or replace" in sql
     ]
-    (parsed,) = parse_bigquery(ctas)
-    assert "partition by timestamp_trunc(lpep_pickup_datetime, month)" in " ".join(ctas.split())
-    assert "cluster by unique_row_id" in ctas
-    assert "gs://taxi-landing/landing/green/green_tripdata_2021-01.csv" in ctas  # the batch filter
-    assert parsed.find(exp.Create) is not None
-
-
-def test_incremental_merge_bounds_the_destination_with_literal_months(incremental_run):
-    (merge_sql,) = statements(incremental_run, "MERGE")
-    (merge,) = parse_bigquery(merge_sql)
-    assert isinstance(merge, exp.Merge)
-    condition = merge.args["on"]
-    assert not list(condition.find_all(exp.Select)), "a subquery bound does not prune"
-    bounds = sorted(
-        (node.key, node.expression.sql("bigquery"))
-        for node in condition.find_all(exp.GTE, exp.LT)
-        if node.this.sql("bigquery") == "DBT_INTERNAL_DEST.lpep_pickup_datetime"
+    text = " ".join(swap.split())
+    assert text.startswith("create or replace table `demo-project`.`taxi`.`green_tripdata` ")
+    assert (
+        "cluster by unique_row_id as select * from `demo-project`.`taxi`.`green_tripdata__dbt_tmp`"
+        in text
     )
-    assert bounds == [
-        ("gte", "CAST('2009-01-01 00:00:00' AS TIMESTAMP)"),
-        ("gte", "CAST('2021-01-01 00:00:00' AS TIMESTAMP)"),
-        ("lt", "CAST('2009-02-01 00:00:00' AS TIMESTAMP)"),
-        ("lt", "CAST('2021-04-01 00:00:00' AS TIMESTAMP)"),
+    (delete,) = statements(first_run, "DELETE")
+    assert "`merge_log` where taxi = 'green'" in delete  # the taxi's log, replaced at the swap
+
+
+def test_each_file_is_read_alone_through_an_exception_handler(first_run):
+    scripts = [sql for sql in statements(first_run, "SCRIPT") if "exception when error" in sql]
+    assert len(scripts) == 2
+    for script, name in zip(scripts, MONTHS, strict=True):
+        uri = f"gs://taxi-landing/landing/green/{name}"
+        assert f"where _FILE_NAME = '{uri}'" in script  # prunes the external table to one file
+        assert "select @@error.message as problem" in script
+        parse_bigquery(script.split("begin", 1)[1].split("exception when error")[0])
+
+
+def test_each_merge_is_insert_only_and_bounded_by_literal_months(incremental_run):
+    merges = statements(incremental_run, "MERGE")
+    assert len(merges) == 2
+    expected = {
+        0: [
+            ("gte", "CAST('2009-01-01 00:00:00' AS TIMESTAMP)"),
+            ("gte", "CAST('2021-01-01 00:00:00' AS TIMESTAMP)"),
+            ("lt", "CAST('2009-02-01 00:00:00' AS TIMESTAMP)"),
+            ("lt", "CAST('2021-02-01 00:00:00' AS TIMESTAMP)"),
+        ],
+        1: [
+            ("gte", "CAST('2021-02-01 00:00:00' AS TIMESTAMP)"),
+            ("lt", "CAST('2021-04-01 00:00:00' AS TIMESTAMP)"),
+        ],
+    }
+    for index, merge_sql in enumerate(merges):
+        (merge,) = parse_bigquery(merge_sql)
+        assert isinstance(merge, exp.Merge)
+        condition = merge.args["on"]
+        assert not list(condition.find_all(exp.Select)), "a subquery bound does not prune"
+        bounds = sorted(
+            (node.key, node.expression.sql("bigquery"))
+            for node in condition.find_all(exp.GTE, exp.LT)
+            if node.this.sql("bigquery") == "merged.`lpep_pickup_datetime`"
+        )
+        assert bounds == expected[index]
+        assert "merged.unique_row_id = batch.unique_row_id" in condition.sql("bigquery")
+        whens = merge.args["whens"].expressions
+        assert [when.args["matched"] for when in whens] == [False]  # insert only
+        assert "filename, `VendorID`" in whens[0].args["then"].sql("bigquery")
+
+
+def test_each_file_is_logged_with_literal_counts(incremental_run):
+    logs = [
+        sql for sql in statements(incremental_run, "SCRIPT") if "into" in sql and "values" in sql
     ]
-    assert "DBT_INTERNAL_SOURCE.unique_row_id = DBT_INTERNAL_DEST.unique_row_id" in condition.sql(
-        "bigquery"
-    )
-    whens = merge.args["whens"].expressions
-    assert [when.args["matched"] for when in whens] == [False]  # insert only: nothing rewritten
-    inserted = whens[0].args["then"]
-    assert isinstance(inserted, exp.Insert) and "`filename`" in inserted.sql("bigquery")
-
-
-def test_post_hook_records_literal_counts_bounded_by_months(incremental_run):
-    (script,) = [sql for sql in statements(incremental_run, "SCRIPT") if "merge_log" in sql]
-    delete, insert = parse_bigquery(script)
+    assert len(logs) == 2
+    delete, insert = parse_bigquery(logs[0])
     assert isinstance(delete, exp.Delete) and isinstance(insert, exp.Insert)
-    text = " ".join(script.split())
-    assert "76518 as rows_landed, 76518 as rows_read" in text
-    assert "64572 as rows_landed, 64572 as rows_read" in text
-    assert "lpep_pickup_datetime >= timestamp '2021-01-01 00:00:00'" in text
+    text = " ".join(logs[0].split())
+    assert "'green_tripdata_2021-01.csv', '5cuUIQ==', 76518, 76518, 76518, 0," in text
+    assert "'2009-01,2021-01', 'merged'" in text
 
 
 def test_bigquery_key_matches_duckdb_on_real_rows(first_run, shared_tlc):
-    (view,) = [
-        sql for sql in statements(first_run, "CREATE_VIEW") if "stg_tlc__green_trips`" in sql
-    ]
-    key_sql = view.split("select\n")[1].split(" as unique_row_id")[0].strip()
-    assert key_sql.startswith("to_hex(md5(concat(")
+    (view,) = statements(first_run, "CREATE_VIEW", model="stg_tlc__green_trips")
+    key_sql = view.split("final as (")[1].split("select\n")[1].split(" as unique_row_id")[0]
+    assert key_sql.strip().startswith("to_hex(md5(concat(")
     duckdb_sql = sqlglot.transpile(key_sql, read="bigquery", write="duckdb")[0]
 
     lines = gzip.decompress((shared_tlc / "green/green_tripdata_2021-01.csv.gz").read_bytes())
     sample = lines.decode().splitlines()[1:301]
     con = duckdb.connect()
-    kinds = {name: kind for name, kind in GREEN_COLUMNS}
-    # BigQuery's types: NUMERIC holds 9 decimals (decimal(38,9)), INT64, TIMESTAMP, STRING.
+    kinds = dict(GREEN_COLUMNS)
+    # BigQuery's types after staging: INT64, NUMERIC (9 decimals), TIMESTAMP, STRING.
     ddl = {
         "INT64": "bigint",
         "TIMESTAMP": "timestamp",
@@ -205,12 +252,10 @@ def test_bigquery_key_matches_duckdb_on_real_rows(first_run, shared_tlc):
         "NUMERIC": "decimal(38,9)",
     }
     con.execute(
-        "create table t (" + ", ".join(f'"{c}" {ddl[kinds[c]]}' for c in GREEN.columns) + ")"
+        "create table t (" + ", ".join(f'"{c}" {ddl[kinds[c]]}' for c in GREEN.column_names) + ")"
     )
     for line in sample:
-        values = []
-        for raw in line.rstrip("\r").split(","):
-            values.append(None if raw == "" else raw)
+        values = [None if raw == "" else raw for raw in line.rstrip("\r").split(",")]
         con.execute(f"insert into t values ({', '.join('?' * len(values))})", values)
     bigquery_keys = [row[0] for row in con.execute(f"select {duckdb_sql} from t").fetchall()]
     assert bigquery_keys == [green_key(line) for line in sample]

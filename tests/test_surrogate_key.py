@@ -54,7 +54,7 @@ def keys_of(expression: str, lines: list[str]) -> list[str]:
         "lpep_pickup_datetime": "timestamp",
         "lpep_dropoff_datetime": "timestamp",
     }
-    columns = ", ".join(f'"{c}" {types.get(c, "numeric(18,2)")}' for c in GREEN.columns)
+    columns = ", ".join(f'"{c}" {types.get(c, "numeric(18,2)")}' for c in GREEN.column_names)
     con.execute(f"create table trips ({columns})")
     for line in lines:
         values = [None if value == "" else value for value in line.split(",")]
@@ -63,7 +63,7 @@ def keys_of(expression: str, lines: list[str]) -> list[str]:
 
 
 def test_key_hashes_every_source_column(key_expression):
-    for column in GREEN.columns:
+    for column in GREEN.column_names:
         assert f'"{column}"' in key_expression, column
     assert "filename" not in key_expression
 
@@ -78,7 +78,7 @@ def test_same_row_same_key_and_matches_the_reference(key_expression):
 def test_any_single_column_changes_the_key(key_expression):
     base = ROW2.split(",")
     variants = []
-    for index, column in enumerate(GREEN.columns):
+    for index, column in enumerate(GREEN.column_names):
         changed = list(base)
         if column.endswith("_datetime"):
             changed[index] = changed[index].replace(":59", ":58").replace(":44", ":43")
@@ -93,7 +93,7 @@ def test_any_single_column_changes_the_key(key_expression):
 
 def test_null_empty_and_zero_differ_and_trailing_zeros_do_not(key_expression):
     base = ROW2.split(",")
-    tip = GREEN.columns.index("tip_amount")
+    tip = GREEN.column_names.index("tip_amount")
 
     def with_tip(value: str) -> str:
         changed = list(base)
@@ -107,7 +107,10 @@ def test_null_empty_and_zero_differ_and_trailing_zeros_do_not(key_expression):
 
 def test_separator_keeps_adjacent_fields_apart(key_expression):
     base = ROW2.split(",")
-    pickup, dropoff = GREEN.columns.index("PULocationID"), GREEN.columns.index("DOLocationID")
+    pickup, dropoff = (
+        GREEN.column_names.index("PULocationID"),
+        GREEN.column_names.index("DOLocationID"),
+    )
     first, second = list(base), list(base)
     first[pickup], first[dropoff] = "1", "23"
     second[pickup], second[dropoff] = "12", "3"

@@ -52,7 +52,7 @@ def test_backfill_seven_months_then_status_and_tampering(workspace):
     assert "2021-04" in tampered.stdout and "dbt read 86,941 rows, the manifest says 86,942" in (
         tampered.stdout
     )
-    test = workspace.dbt("test", "--select", "assert_landed_rows_reconcile")
+    test = workspace.dbt("test", "--select", "test_name:tlc_reconciles")
     assert test.code == 1 and "FAIL 1" in test.stdout
     record_path.write_text(original)
 
@@ -91,7 +91,7 @@ def test_backfill_carries_on_past_failures_and_names_them(workspace, shared_tlc,
     assert run.code == 1
     assert "5 landed, 0 unchanged, 2 failed" in run.stdout
     assert "green 2021-03: green_tripdata_2021-03.csv.gz is not published" in run.stderr
-    assert "green 2021-05: green_tripdata_2021-05.csv.gz ends before its gzip trailer" in run.stderr
+    assert "green 2021-05: ends before its gzip trailer" in run.stderr
     landed = sorted(path for path in workspace.landed_files() if path.startswith("green/"))
     assert landed == [
         f"green/green_tripdata_{m}.csv" for m in SEVEN_MONTHS if m not in ("2021-03", "2021-05")
@@ -189,7 +189,7 @@ def test_purge_then_full_refresh(workspace):
 
     stale = workspace.dbt("build")
     assert stale.code == 1
-    assert "assert_landed_rows_reconcile" in stale.stdout
+    assert "tlc_reconciles_green_tripdata_green" in stale.stdout
     refreshed = workspace.dbt("build", "--full-refresh")
     assert refreshed.code == 0, refreshed.stdout[-3000:]
     assert workspace.query("select filename, count(*) from green_tripdata group by 1") == [
@@ -243,5 +243,5 @@ def test_make_build_passes_the_loaders_settings_and_dbt_arguments(workspace):
     run = workspace.loader("build", "--threads", "1")
     assert run.code == 0, run.stdout[-2000:] + run.stderr
     assert "Concurrency: 1 threads" in run.stdout  # the argument reached dbt
-    assert "dbt build: 7 built, 10 tests passed" in run.stdout
+    assert "dbt build: 5 models built, 11 tests passed" in run.stdout
     assert workspace.query("select count(*) from green_tripdata") == [(76_518,)]

@@ -114,7 +114,7 @@ def test_real_months_land_and_merge_exactly(workspace, shared_tlc, mirror):
 
 def test_changed_content_replaces_the_file_rows_and_duplicates_are_counted(workspace, mirror):
     """A re-published month with different content replaces its rows, duplicates dropped."""
-    header = ",".join(GREEN.columns)
+    header = ",".join(GREEN.column_names)
     row = ",2021-01-0{d} 00:15:56,2021-01-01 00:19:52,,,43,151,,1.01,5.5,0.5,0.5,0,0,,0.3,6.8,,,"
     first = [row.format(d=day) for day in (1, 2, 3, 4)]
     second = [row.format(d=day) for day in (3, 4, 5, 5, 5)]  # two rows kept, one new + 2 dups
@@ -142,7 +142,7 @@ def test_changed_content_replaces_the_file_rows_and_duplicates_are_counted(works
 
 def test_a_row_shared_by_two_files_survives_when_one_changes(workspace, mirror):
     """R is in January's file and February's; January is republished without R."""
-    header = ",".join(GREEN.columns)
+    header = ",".join(GREEN.column_names)
     row = ",2021-01-{d} 00:15:56,2021-01-01 00:19:52,,,43,151,,1.01,5.5,0.5,0.5,0,0,,0.3,6.8,,,"
     shared = row.format(d="20")
     january = [row.format(d=day) for day in ("01", "02")]

@@ -22,7 +22,7 @@ def test_a_landed_file_changed_behind_our_back(workspace):
     status = workspace.loader("status")
     assert status.code == 1
     assert "2021-02" in status.stdout and "changed since it was landed" in status.stdout
-    test = workspace.dbt("test", "--select", "assert_landed_rows_reconcile")
+    test = workspace.dbt("test", "--select", "test_name:tlc_reconciles")
     assert test.code == 1 and "FAIL 1" in test.stdout
 
     # One digit changed, same size: only a content check sees it (status --verify).

@@ -1,8 +1,13 @@
--- Every landed file is accounted for, row by row: rows landed (the loader's count) = rows the
--- external table read = rows merged + duplicates removed, the merged table still holds what
--- the merge recorded, and the landed file is still the one the loader landed (its size).
--- Returns one row per file that does not reconcile.
+{#-
+    Every landed file of a taxi type is accounted for, row by row: rows landed (the loader's
+    count) = rows the warehouse read = rows merged + duplicates removed, the merged content is
+    the landed content, the merged table still holds what the merge recorded, and the landed
+    file is still the one the loader landed (its size). One row per file that does not
+    reconcile, saying what differs. (No quotes in these comments: they run on BigQuery.)
+-#}
 
+{% test tlc_reconciles(model, taxi) %}
+{%- set taxi = tlc_checked_taxi(taxi) %}
 with landed as (
 
     select
@@ -12,31 +17,27 @@ with landed as (
             '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp
         ) as landed_during_run
     from {{ ref('stg_tlc__landed_files') }}
+    where taxi = '{{ taxi }}'
 
 ),
 
 landed_now as (
 
-    {{ tlc_landed_files_now() }}
+    {{ tlc_landed_files_now(taxi) }}
 
 ),
 
 merge_log as (
 
     select * from {{ source('taxi_elt', 'merge_log') }}
+    where taxi = '{{ taxi }}'
 
 ),
 
 merged_now as (
 
-    select 'green' as taxi, filename, count(*) as rows_now
-    from {{ ref('green_tripdata') }}
-    group by filename
-
-    union all
-
-    select 'yellow' as taxi, filename, count(*) as rows_now
-    from {{ ref('yellow_tripdata') }}
+    select filename, count(*) as rows_now
+    from {{ model }}
     group by filename
 
 ),
@@ -44,7 +45,6 @@ merged_now as (
 compared as (
 
     select
-        coalesce(landed.taxi, merged_now.taxi) as taxi,
         coalesce(landed.filename, merged_now.filename) as filename,
         landed.rows_landed,
         merge_log.rows_read,
@@ -64,8 +64,10 @@ compared as (
                 then 'landed but not merged'
             when merge_log.file_crc32c != landed.file_crc32c
                 then 'the merged content is not the landed content'
+            when merge_log.status = 'unreadable'
+                then concat('unreadable: ', merge_log.problem)
             when merge_log.rows_read != landed.rows_landed
-                then 'the external table read a different number of rows than landed'
+                then 'the warehouse read a different number of rows than landed'
             when merge_log.duplicates_removed < 0
                 then 'more rows merged than read'
             when coalesce(merged_now.rows_now, 0) != merge_log.rows_merged
@@ -74,13 +76,11 @@ compared as (
 
     from landed
     full outer join merged_now
-        on landed.taxi = merged_now.taxi
-        and landed.filename = merged_now.filename
+        on landed.filename = merged_now.filename
     left join landed_now
         on landed_now.filename = landed.filename
     left join merge_log
-        on merge_log.taxi = coalesce(landed.taxi, merged_now.taxi)
-        and merge_log.filename = coalesce(landed.filename, merged_now.filename)
+        on merge_log.filename = coalesce(landed.filename, merged_now.filename)
 
 ),
 
@@ -92,3 +92,4 @@ final as (
 )
 
 select * from final
+{% endtest %}

@@ -1,0 +1,63 @@
+{% macro tlc_merge_file(taxi, target_relation, file, log_relation) %}
+    {#- One step of tlc_merged: merge one landed file into `target_relation` and record it in
+        `log_relation`. Returns '' or why the file could not be read (then nothing of it is
+        merged, and it is recorded as unreadable). The caller commits. -#}
+    {{ return(adapter.dispatch('tlc_merge_file', 'taxi_elt')(taxi, target_relation, file, log_relation)) }}
+{% endmacro %}
+
+
+{% macro duckdb__tlc_merge_file(taxi, target_relation, file, log_relation) %}
+    {#- The file is read on its own, values that do not convert recorded (store_rejects)
+        instead of failing the build; one rejected value rejects the whole file. -#}
+    {%- set spec = tlc_taxi(taxi) -%}
+    {%- set rejects = {'scan': 'tlc_rejects_scan', 'table': 'tlc_rejects'} -%}
+    {%- do run_query("drop table if exists " ~ rejects.table ~ "; drop table if exists " ~ rejects.scan) -%}
+    {%- set reader = tlc_duckdb_reader(spec.source, file.uri, rejects=rejects) -%}
+    {%- do run_query("create or replace temp table tlc_staged as\n" ~ tlc_staged_trips(taxi, reader)) -%}
+    {%- set rejected = run_query(
+        "select count(*), min(line), arg_min(column_name, line), arg_min(error_message, line) from "
+        ~ rejects.table).rows[0] -%}
+    {%- if rejected[0] > 0 -%}
+        {%- set problem = tlc_problem_text("line " ~ rejected[1] ~ ", " ~ rejected[2] ~ ": "
+            ~ rejected[3] ~ (" (and " ~ (rejected[0] - 1) ~ " more)" if rejected[0] > 1 else "")) -%}
+        {%- do run_query("drop table tlc_staged") -%}
+        {%- do run_query(tlc_log_file(taxi, file, log_relation, 'unreadable', problem=problem)) -%}
+        {{ return(problem) }}
+    {%- endif -%}
+    {%- do tlc_merge_staged(taxi, target_relation, 'tlc_staged', file, log_relation) -%}
+    {%- do run_query("drop table tlc_staged") -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{% macro bigquery__tlc_merge_file(taxi, target_relation, file, log_relation) %}
+    {#- The file's rows (the external table pruned to it by _FILE_NAME) go to a scratch table
+        in a script whose exception handler turns a file BigQuery cannot read into an answer
+        instead of a failed build. -#}
+    {%- set staged = api.Relation.create(database=target_relation.database,
+        schema=target_relation.schema, identifier=target_relation.identifier ~ '__tlc_staged') -%}
+    {%- set source = tlc_taxi(taxi).source -%}
+    {%- set ext = api.Relation.create(database=source.database, schema=source.schema,
+        identifier=source.identifier) -%}
+    {%- set script -%}
+        begin
+            create or replace table {{ staged }}
+            options (expiration_timestamp = timestamp_add(current_timestamp(), interval 1 day))
+            as
+            {{ tlc_staged_trips(taxi, ext, where="_FILE_NAME = '" ~ file.uri ~ "'") }};
+            select '' as problem;
+        exception when error then
+            select @@error.message as problem;
+        end
+    {%- endset -%}
+    {%- set answer = run_query(script).rows -%}
+    {%- set problem = answer[0][0] if answer and answer[0][0] else none -%}
+    {%- if problem -%}
+        {%- set problem = tlc_problem_text(problem) -%}
+        {%- do run_query(tlc_log_file(taxi, file, log_relation, 'unreadable', problem=problem)) -%}
+        {{ return(problem) }}
+    {%- endif -%}
+    {%- do tlc_merge_staged(taxi, target_relation, staged, file, log_relation) -%}
+    {%- do adapter.drop_relation(staged) -%}
+    {{ return('') }}
+{% endmacro %}

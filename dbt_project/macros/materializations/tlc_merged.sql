@@ -1,0 +1,92 @@
+{#-
+    tlc_merged: a merged trip table, built one landed file at a time.
+
+    The batch (tlc_files_to_merge) is merged file by file, in file-name order: each step reads
+    one file, keys and deduplicates its rows, inserts those the table does not hold yet (the
+    destination bounded to the file's pickup months) and records the file in merge_log, all
+    in one transaction. Memory and each step's cost follow one file, never the batch, so a
+    backfill of years or a --full-refresh runs in the memory of its largest month; a crash
+    leaves every finished file merged and logged and the next build goes on from there.
+
+    A file the warehouse cannot read (landed by an older loader, or changed behind its back)
+    does not stop the others: it is recorded as unreadable with the reason, every readable
+    file is merged, and the model then fails naming the unreadable ones, one line each.
+
+    A first build or --full-refresh builds into `<model>__dbt_tmp` and swaps it in at the end
+    with the taxi's merge_log rows (tlc_swap_in), so a failed rebuild leaves the old table and
+    log intact.
+-#}
+
+{% materialization tlc_merged, default %}
+    {%- set taxi = tlc_checked_taxi((config.get('meta') or {}).get('taxi')) -%}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- set existing = load_cached_relation(this) -%}
+    {%- set full_refresh = should_full_refresh() or existing is none or not existing.is_table -%}
+    {%- set files = tlc_files_to_merge(taxi, incremental=not full_refresh) -%}
+    {%- set merge_log = source('taxi_elt', 'merge_log') -%}
+
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {%- if full_refresh -%}
+        {%- set build_relation = make_intermediate_relation(target_relation) -%}
+        {%- set log_relation = api.Relation.create(database=merge_log.database,
+            schema=merge_log.schema, identifier=this.identifier ~ '__tlc_merge_log',
+            type='table') -%}
+        {%- do adapter.drop_relation(build_relation) -%}
+        {%- do adapter.drop_relation(log_relation) -%}
+        {%- do run_query(tlc_merged_table_ddl(taxi, build_relation)) -%}
+        {%- do run_query(tlc_like_table_ddl(log_relation, merge_log)) -%}
+    {%- else -%}
+        {%- set build_relation = target_relation -%}
+        {%- set log_relation = merge_log -%}
+        {%- set replaced = files | selectattr('merged_before') | list -%}
+        {%- if replaced -%}
+            {#- Their old rows and log rows go first, in one transaction: a crash after it
+                leaves them simply not merged, and the next build merges them. -#}
+            {%- do run_query("delete from " ~ target_relation ~ " where "
+                ~ tlc_batch_filter('filename', replaced, key='file')) -%}
+            {%- do run_query("delete from " ~ merge_log ~ " where taxi = '" ~ taxi ~ "' and "
+                ~ tlc_batch_filter('filename', replaced, key='file')) -%}
+            {%- do adapter.commit() -%}
+        {%- endif -%}
+    {%- endif -%}
+
+    {%- set unreadable = [] -%}
+    {%- for file in files -%}
+        {%- set problem = tlc_merge_file(taxi, build_relation, file, log_relation) -%}
+        {%- if problem -%}
+            {%- set month = file.file[-11:-4] -%}
+            {%- do unreadable.append(file.file ~ " is unreadable (" ~ problem ~ "): make purge MONTH="
+                ~ month ~ " TAXI=" ~ taxi ~ " && make load MONTH=" ~ month ~ " TAXI=" ~ taxi) -%}
+        {%- endif -%}
+        {%- do adapter.commit() -%}
+    {%- endfor -%}
+
+    {%- if full_refresh -%}
+        {%- for statement in tlc_swap_in(taxi, target_relation, build_relation, existing,
+            merge_log, log_relation) -%}
+            {%- do run_query(statement) -%}
+        {%- endfor -%}
+        {%- do adapter.commit() -%}
+        {%- do adapter.drop_relation(log_relation) -%}
+    {%- endif -%}
+
+    {#- dbt wants one statement called main: what this build recorded for the taxi. -#}
+    {% call statement('main') %}
+        select count(*) as files from {{ merge_log }}
+        where taxi = '{{ taxi }}' and invocation_id = '{{ invocation_id }}'
+    {% endcall %}
+
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {%- do adapter.commit() -%}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+
+    {%- if unreadable -%}
+        {{ exceptions.raise_compiler_error(
+            unreadable | length ~ " landed file(s) could not be read and were not merged; every "
+            ~ "other file was:\n  " ~ unreadable | join("\n  ")) }}
+    {%- endif -%}
+
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}

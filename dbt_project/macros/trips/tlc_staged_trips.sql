@@ -1,0 +1,46 @@
+{% macro tlc_staged_trips(taxi, relation, where=none) %}
+    {#- The trips of `relation` (the external table, or one file's reader), every column cast
+        once to its declared type and keyed: what the staging views show and what each merge
+        step reads. `where` filters the relation itself (BigQuery prunes files on _FILE_NAME). -#}
+    {%- set spec = tlc_taxi(taxi) -%}
+    {%- set casts = [] -%}
+    {%- set names = [] -%}
+    {%- for column in spec.columns -%}
+        {%- set quoted = adapter.quote(column.name) -%}
+        {%- do casts.append("cast(" ~ quoted ~ " as " ~ tlc_warehouse_type(column.data_type) ~ ") as " ~ quoted) -%}
+        {%- do names.append(quoted) -%}
+    {%- endfor -%}
+with source as (
+
+    select *, {{ tlc_source_file_column() }} as source_uri
+    from {{ relation }}
+    {%- if where %}
+    where {{ where }}
+    {%- endif %}
+
+),
+
+typed as (
+
+    select
+        {{ casts | join(",\n        ") }},
+        source_uri
+
+    from source
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key(spec.columns) }} as unique_row_id,
+        {{ file_basename('source_uri') }} as filename,
+        source_uri,
+        {{ names | join(",\n        ") }}
+
+    from typed
+
+)
+
+select * from final
+{%- endmacro %}

@@ -3,54 +3,66 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-TAXI ?= all
+# bqemulator (the BigQuery lane of the tests) in a venv of its own: its pins clash with ours.
+BQEMU_VENV ?= .venv-bqemu
 JOBS ?= 4
 
-.PHONY: setup demo test bench load backfill sync build status purge lint clean
+.PHONY: help setup bqemu demo test bench load backfill sync build status purge lint clean
 
-setup: $(VENV)/.installed
+help: ## the verbs
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-# Re-installs only when the pins change; fast when done.
-$(VENV)/.installed: pyproject.toml constraints.txt
+setup: $(VENV)/.installed ## create .venv with the pinned packages (offline set-up included)
+
+# Re-installs only when the pins or the C value checker change; fast when done.
+$(VENV)/.installed: pyproject.toml constraints.txt loader/checks/_scan.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	$(BIN)/python -m loader setup
 	touch $@
 
-demo: setup
+bqemu: $(BQEMU_VENV)/.installed ## the BigQuery emulator the tests build against
+
+$(BQEMU_VENV)/.installed: tests/bigquery/constraints-bqemu.txt
+	$(PYTHON) -m venv $(BQEMU_VENV)
+	$(BQEMU_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-c tests/bigquery/constraints-bqemu.txt bqemulator duckdb duckdb-extension-spatial numpy
+	touch $@
+
+demo: setup ## offline: synthetic mirror -> load -> dbt build -> status (DuckDB)
 	$(BIN)/python -m loader demo
 
-test: setup
-	$(BIN)/python -m pytest
+test: setup bqemu ## the whole suite, offline
+	BQEMU_VENV=$(abspath $(BQEMU_VENV)) $(BIN)/python -m pytest
 
-bench: setup $(VENV)/.bench-installed
+bench: setup $(VENV)/.bench-installed ## the benchmark (bench/RESULTS.md)
 	$(BIN)/python -m bench.run
 
 $(VENV)/.bench-installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
 	touch $@
 
-load: setup
-	$(BIN)/python -m loader load --taxi $(TAXI) --month $(MONTH)
+load: setup ## land a month: MONTH=YYYY-MM [TAXI=green|yellow|all]
+	$(BIN)/python -m loader load --taxi "$(or $(TAXI),all)" --month "$(MONTH)"
 
-backfill: setup
-	$(BIN)/python -m loader backfill --from $(FROM) --to $(TO) --taxi $(TAXI) --jobs $(JOBS)
+backfill: setup ## land a range, then build: FROM=YYYY-MM TO=YYYY-MM [TAXI=] [JOBS=4]
+	$(BIN)/python -m loader backfill --from "$(FROM)" --to "$(TO)" --taxi "$(or $(TAXI),all)" --jobs $(JOBS)
 
-sync: setup
-	$(BIN)/python -m loader sync --taxi $(TAXI)
+sync: setup ## the scheduled catch-up: every due month not landed yet, then build
+	$(BIN)/python -m loader sync --taxi "$(or $(TAXI),all)"
 
-build: setup
+build: setup ## dbt build with the loader's settings [DBT_ARGS=--full-refresh]
 	$(BIN)/python -m loader build $(DBT_ARGS)
 
-status: setup
+status: setup ## per landed file: rows landed, merged, duplicates, reconciled
 	$(BIN)/python -m loader status
 
-purge: setup
-	$(BIN)/python -m loader purge --taxi $(TAXI) --month $(MONTH) --yes
+purge: setup ## remove a landed month: MONTH=YYYY-MM TAXI=<taxi> (TAXI required)
+	$(BIN)/python -m loader purge --taxi "$(TAXI)" --month "$(MONTH)" --yes
 
-lint: setup
-	$(BIN)/ruff check loader tests
-	$(BIN)/ruff format --check loader tests
+lint: setup ## ruff (the tests run it too)
+	$(BIN)/ruff check loader tests bench
+	$(BIN)/ruff format --check loader tests bench
 
-clean:
+clean: ## dbt's and the demo's output (not the landing, not the warehouse)
 	rm -rf target logs demo

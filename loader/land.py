@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import google_crc32c
 
 from loader.checks import Gunzip, TripCsvCheck
+from loader.checks.background import InBackground
 from loader.config import Settings
 from loader.errors import LoaderError, ValidationError
 from loader.landing import Landing, LandingWriter, open_landing
@@ -179,24 +180,27 @@ def _stream(
     crc = google_crc32c.Checksum()
     writer = landing.writer(relpath)
     advance = progress(download.content_length) if progress else None
+    checking = InBackground(check)  # the value scan overlaps the gunzip (both free the GIL)
     try:
         for chunk in download.chunks:
             if stop is not None and stop.is_set():
                 raise Interrupted(f"{name}: interrupted; nothing was landed")
             for piece in gunzip.feed(chunk):
-                check.feed(piece)
+                checking.feed(piece)
                 crc.update(piece)
                 writer.write(piece)
             if advance:
                 advance(len(chunk))
         gunzip.finish()
-        check.finish()
+        checking.finish()
     except ValidationError as error:
         writer.abort()
         raise ValidationError(f"{error}; rejected, nothing was landed") from error
     except BaseException:
         writer.abort()
         raise
+    finally:
+        checking.close()
     return _Streamed(
         writer=writer,
         crc32c=base64.b64encode(crc.digest()).decode("ascii"),

@@ -1,7 +1,7 @@
-"""The merge baseline: one DuckDB statement that reads the CSV, keys every row with md5 over all
-columns, drops duplicates and creates the table. Prints the statement's seconds as JSON.
+"""The merge baseline: one DuckDB statement that reads the CSVs, keys every row with md5 over
+all columns, drops duplicates and creates the table. Prints the statement's seconds as JSON.
 
-    python bench/baseline_merge.py FILE.csv DUCKDB_PATH
+    python bench/baseline_merge.py FILE.csv[,FILE.csv...] DUCKDB_PATH
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ def column_type(column: str) -> str:
     return "bigint" if column in INTEGERS else "decimal(18,2)"
 
 
-def main(path: str, database: str) -> None:
-    taxi = TAXI_TYPES[path.rsplit("/", 1)[-1].split("_", 1)[0]]
+def main(paths: str, database: str) -> None:
+    files = paths.split(",")
+    taxi = TAXI_TYPES[files[0].rsplit("/", 1)[-1].split("_", 1)[0]]
     types = {column: column_type(column) for column in taxi.column_names}
     key = ", ".join(
         f"coalesce(cast({column} as varchar), '_null_')" for column in taxi.column_names
@@ -38,7 +39,7 @@ def main(path: str, database: str) -> None:
     con.execute(
         f"create or replace table trips as select * from ("
         f"select md5(concat_ws('|', {key})) as unique_row_id, * "
-        f"from read_csv('{path}', header = true, types = {types})"
+        f"from read_csv({files}, header = true, types = {types})"
         f") qualify row_number() over (partition by unique_row_id) = 1"
     )
     seconds = time.perf_counter() - started

@@ -1,4 +1,4 @@
-"""Benchmark peer: dlt loads one month's TLC CSV into DuckDB, merged on unique_row_id.
+"""Benchmark peer: dlt loads TLC CSV months into DuckDB, merged on unique_row_id.
 
 `write_disposition="merge"` with `primary_key="unique_row_id"` on dlt's DuckDB destination,
 end to end in one process, by either of dlt's two ways in:
@@ -17,7 +17,10 @@ the id and count columns bigint, store_and_fwd_flag varchar, the rest decimal(18
 
 Runs only where dlt[duckdb] and pyarrow are installed (not in the project's venv):
 
-    python bench/peer_dlt.py URL DUCKDB_PATH [arrow|rows]   # prints one JSON line
+    python bench/peer_dlt.py URL[,URL...] DUCKDB_PATH [arrow|rows]   # prints one JSON line
+
+Several URLs (months of one taxi type) go through one pipeline run: one extract, normalize
+and merge for all of them, dlt's cheapest way to load a backfill.
 
 dlt keeps its pipeline state in a temporary directory (never ~/.dlt) and sends no telemetry.
 Its default snake_case naming renames columns in the table (VendorID -> vendor_id,
@@ -155,11 +158,11 @@ def dlt_type(kind: pa.DataType) -> dict[str, Any]:
 
 
 def run_dlt_merge(
-    csv_gz_url: str, duckdb_path: Path, *, taxi_columns: list[str], way: str = "arrow"
+    csv_gz_urls: list[str], duckdb_path: Path, *, taxi_columns: list[str], way: str = "arrow"
 ) -> dict[str, Any]:
-    """Load one month into `<taxi>_tripdata` of the DuckDB file with a dlt merge on the key."""
+    """Load months into `<taxi>_tripdata` of the DuckDB file with one dlt merge on the key."""
     os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"
-    table = f"{taxi_of(csv_gz_url)}_tripdata"
+    table = f"{taxi_of(csv_gz_urls[0])}_tripdata"
     rows = 0
 
     if way == "arrow":
@@ -178,14 +181,15 @@ def run_dlt_merge(
     @dlt.resource(name=table, write_disposition="merge", primary_key=KEY, columns=hints)
     def trips() -> Iterator[Any]:
         nonlocal rows
-        if way == "arrow":
-            for batch in read_batches(csv_gz_url, taxi_columns):
-                rows += batch.num_rows
-                yield batch
-        else:
-            for chunk in read_rows(csv_gz_url, taxi_columns):
-                rows += len(chunk)
-                yield chunk
+        for csv_gz_url in csv_gz_urls:
+            if way == "arrow":
+                for batch in read_batches(csv_gz_url, taxi_columns):
+                    rows += batch.num_rows
+                    yield batch
+            else:
+                for chunk in read_rows(csv_gz_url, taxi_columns):
+                    rows += len(chunk)
+                    yield chunk
 
     with tempfile.TemporaryDirectory(prefix="peer_dlt_") as pipelines_dir:
         started = time.perf_counter()
@@ -212,9 +216,13 @@ def run_dlt_merge(
 
 def main(argv: list[str]) -> int:
     if len(argv) not in (2, 3) or argv[2:] not in ([], ["arrow"], ["rows"]):
-        print("usage: python bench/peer_dlt.py URL DUCKDB_PATH [arrow|rows]", file=sys.stderr)
+        print(
+            "usage: python bench/peer_dlt.py URL[,URL...] DUCKDB_PATH [arrow|rows]",
+            file=sys.stderr,
+        )
         return 2
-    url, path = argv[:2]
+    urls, path = argv[0].split(","), argv[1]
+    url = urls[0]
     way = argv[2] if len(argv) == 3 else "arrow"
     # The headers come from the project's loader (stdlib only), found beside bench/.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -224,7 +232,10 @@ def main(argv: list[str]) -> int:
     if taxi is None:
         print(f"{url}: taxi is not one of {sorted(TAXI_TYPES)}", file=sys.stderr)
         return 2
-    result = run_dlt_merge(url, Path(path), taxi_columns=list(taxi.column_names), way=way)
+    if any(taxi_of(other) != taxi.name for other in urls):
+        print("all URLs must be of one taxi type", file=sys.stderr)
+        return 2
+    result = run_dlt_merge(urls, Path(path), taxi_columns=list(taxi.column_names), way=way)
     print(json.dumps(result))
     return 0
 

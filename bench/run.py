@@ -11,7 +11,11 @@ serves them over HTTP on 127.0.0.1, and measures (each figure the median of --ru
    at 2 M rows and, to show what dbt's fixed cost weighs at a large month, at 8 M;
 4. incremental scaling: 12 months landed one after another, `dbt build` after each;
 5. a peer: dlt loading the same file into DuckDB with merge on the key (bench/peer_dlt.py), by
-   its fast Arrow path and by its default path of row dicts.
+   its fast Arrow path and by its default path of row dicts;
+6. backfill scale: 6 and 12 months landed, then one first `dbt build` (time, peak RSS) vs one
+   DuckDB statement over the same files; and `loader backfill` end to end (downloads + one
+   build) of the 6 months vs dlt's Arrow path loading the same 6 files in one merge. The
+   figures by months go to bench/scaling.svg (the README shows it).
 Every contender must end with the same number of rows as our merged table, or the run fails.
 Prints a table and appends it to bench/RESULTS.md with the machine and the date.
 """
@@ -158,9 +162,9 @@ def bench_gcs(rows: int, runs: int, scratch: Path) -> dict:
     return result
 
 
-def table_rows(database: Path) -> int:
+def table_rows(database: Path, table: str = "yellow_tripdata") -> int:
     with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute("select count(*) from main.yellow_tripdata").fetchone()[0]
+        return con.execute(f"select count(*) from main.{table}").fetchone()[0]
 
 
 def same_rows(contender: str, rows: int, ours: int) -> None:
@@ -229,6 +233,87 @@ def bench_scaling(rows: int, months: int, scratch: Path) -> dict:
             builds.append({"month": str(month), "build": sample.seconds, "model": model})
             print(f"  scaling {month}: build {sample.seconds:.2f} s, model {model:.2f} s")
     return {"rows": rows, "builds": builds}
+
+
+def bench_backfill(rows: int, months_list: list[int], runs: int, scratch: Path) -> dict:
+    """The first build over many months, the one-statement baseline, and backfill end to end."""
+    result: dict = {"rows": rows, "sizes": []}
+    for months in months_list:
+        sequence = [Month(2020, 1)]
+        while len(sequence) < months:
+            sequence.append(sequence[-1].next())
+        folder = mirror(rows, sequence)
+        first, last = str(sequence[0]), str(sequence[-1])
+        with serve_folder(folder) as url:
+            project = Project(scratch / f"backfill-{months}", url)
+            backfill = [PYTHON, "-m", "loader", "backfill", "--from", first, "--to", last]
+            backfill += ["--taxi", "yellow"]
+            run_timed([*backfill, "--no-build"], env=project.env, cwd=ROOT)
+            build = median_of(lambda project=project: project.build()[0], runs,
+                              before=project.reset_warehouse)  # fmt: skip
+            merged = project.merged_rows()
+            files = sorted(
+                str(p) for p in (Path(project.env["LANDING_URI"]) / "yellow").glob("*.csv")
+            )
+            baseline = median_of(partial(run_baseline, files, scratch, merged), runs)
+            size = {"months": months, "build": build, "baseline": baseline, "merged": merged}
+            if months == months_list[0]:
+
+                def end_to_end(project=project, backfill=backfill) -> Sample:
+                    project.reset_landing()
+                    project.reset_warehouse()
+                    return run_timed(backfill, env=project.env, cwd=ROOT)
+
+                size["backfill"] = median_of(end_to_end, runs)
+                same_rows("the backfill", project.merged_rows(), merged)
+                urls = ",".join(f"{url}/yellow/{YELLOW.source_name(m)}" for m in sequence)
+                size["dlt"] = median_of(
+                    partial(run_dlt, urls, scratch / "dlt-backfill.duckdb", "arrow", merged), runs
+                )
+            shutil.rmtree(project.root)
+        result["sizes"].append(size)
+        print(
+            f"  backfill {months} months: first build {build.seconds:.1f} s "
+            f"{build.peak_rss_mb:.0f} MB, one statement {baseline.seconds:.1f} s "
+            f"{baseline.peak_rss_mb:.0f} MB"
+        )
+    plot_scaling(result)
+    return result
+
+
+def run_baseline(files: list[str], scratch: Path, merged: int) -> Sample:
+    database = scratch / "baseline-backfill.duckdb"
+    database.unlink(missing_ok=True)
+    command = [PYTHON, str(ROOT / "bench" / "baseline_merge.py"), ",".join(files), str(database)]
+    sample = run_timed(command, cwd=ROOT)
+    same_rows("the one-statement baseline", table_rows(database, "trips"), merged)
+    return sample
+
+
+def plot_scaling(result: dict) -> None:
+    """bench/scaling.svg: the first build's seconds and peak RSS by months, with the baseline."""
+    import matplotlib
+
+    matplotlib.use("svg")
+    from matplotlib import pyplot
+
+    sizes = result["sizes"]
+    months = [size["months"] for size in sizes]
+    figure, (time_axis, memory_axis) = pyplot.subplots(1, 2, figsize=(8, 3))
+    for axis, measure, unit in ((time_axis, "seconds", "s"), (memory_axis, "peak_rss_mb", "MB")):
+        for key, label, style in (("build", "dbt build (tlc_merged)", "o-"),
+                                  ("baseline", "one DuckDB statement", "s--")):  # fmt: skip
+            axis.plot(months, [getattr(size[key], measure) for size in sizes], style, label=label)
+        axis.set_xlabel(f"months of {result['rows']:,} rows")
+        axis.set_ylabel(unit)
+        axis.set_xticks(months)
+        axis.grid(alpha=0.3)
+    time_axis.set_title("first build: time")
+    memory_axis.set_title("first build: peak RSS")
+    time_axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(ROOT / "bench" / "scaling.svg", metadata={"Date": None})
+    pyplot.close(figure)
 
 
 PEER_PATHS = {"arrow": "dlt, Arrow path", "rows": "dlt, row dicts"}
@@ -345,6 +430,34 @@ def report(results: dict, runs: int) -> str:
                 f" (load + dbt build) | {sample.seconds:.2f} s ({PEER_PATHS[path]}) | "
                 f"{sample.seconds / peer['ours'].seconds:.2f}x faster | >= 3x |"
             )
+    if backfill := results.get("backfill"):
+        sizes = backfill["sizes"]
+        for size in sizes:
+            build, baseline = size["build"], size["baseline"]
+            lines.append(
+                f"| first build, {size['months']} months ({size['merged']:,} rows merged) | "
+                f"{build.seconds:.1f} s, {build.peak_rss_mb:.0f} MB RSS | {baseline.seconds:.1f} s,"
+                f" {baseline.peak_rss_mb:.0f} MB (one statement) | "
+                f"{build.seconds / baseline.seconds:.2f} | <= 0.6, <= 2 GB |"
+            )
+        if len(sizes) > 1:
+            small, large = sizes[0], sizes[-1]
+            lines.append(
+                f"| first build, {large['months']} vs {small['months']} months | "
+                f"{large['build'].seconds:.1f} s, {large['build'].peak_rss_mb:.0f} MB | "
+                f"{small['build'].seconds:.1f} s, {small['build'].peak_rss_mb:.0f} MB | "
+                f"time {large['build'].seconds / small['build'].seconds:.2f}, memory "
+                f"{large['build'].peak_rss_mb / small['build'].peak_rss_mb:.2f} | "
+                "<= 2.1, <= 1.1 |"
+            )
+        if "backfill" in sizes[0]:
+            ours, dlt = sizes[0]["backfill"], sizes[0]["dlt"]
+            lines.append(
+                f"| backfill end to end, {sizes[0]['months']} months (downloads + build) | "
+                f"{ours.seconds:.1f} s, {ours.peak_rss_mb:.0f} MB RSS | {dlt.seconds:.1f} s, "
+                f"{dlt.peak_rss_mb:.0f} MB (dlt, Arrow path, one merge) | "
+                f"{dlt.seconds / ours.seconds:.2f}x faster | >= 2x, no more memory |"
+            )
     if scaling:
         lines += [
             "",
@@ -359,13 +472,19 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--scale-rows", type=int, default=2_000_000)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--backfill-months", type=int, nargs="*", default=[6, 12])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", nargs="*", default=["landing", "gcs", "merge", "scaling", "peer"])
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=["landing", "gcs", "merge", "scaling", "peer", "backfill"],
+    )
     parser.add_argument("--quick", action="store_true", help="small and fast: a smoke run")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     args = parser.parse_args()
     if args.quick:
         args.rows, args.scale_rows, args.months, args.runs = 200_000, 100_000, 3, 1
+        args.backfill_months = [2, 3]
     WORK.mkdir(parents=True, exist_ok=True)
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="bench-", dir=WORK) as name:
@@ -382,6 +501,10 @@ def main() -> int:
             results["scaling"] = bench_scaling(args.scale_rows, args.months, scratch)
         if "peer" in args.only:
             results["peer"] = bench_peer(args.rows, args.runs, scratch)
+        if "backfill" in args.only:
+            results["backfill"] = bench_backfill(
+                args.scale_rows, args.backfill_months, args.runs, scratch
+            )
     text = report(results, args.runs)
     print("\n" + text)
     if not args.no_record and not args.quick:

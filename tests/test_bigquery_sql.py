@@ -34,14 +34,34 @@ MANIFEST = [
     ("green_tripdata_2021-01.csv", "5cuUIQ==", 76_518, "2026-11-25 18:47:06.874342", None, 0),
     ("green_tripdata_2021-02.csv", "fZJp7Q==", 64_572, "2026-11-25 18:47:07.100756", None, 0),
 ]
-MONTHS = {  # the rows of each file per pickup month
+MONTHS = {  # per file and pickup month: the first and last pickup, and the rows
     "green_tripdata_2021-01.csv": [
-        (dt.datetime(2009, 1, 1, tzinfo=UTC), 18),
-        (dt.datetime(2021, 1, 1, tzinfo=UTC), 76_500),
+        (
+            dt.datetime(2009, 1, 1, tzinfo=UTC),
+            dt.datetime(2009, 1, 1, 0, 5, tzinfo=UTC),
+            dt.datetime(2009, 1, 1, 20, 10, 7, tzinfo=UTC),
+            18,
+        ),
+        (
+            dt.datetime(2021, 1, 1, tzinfo=UTC),
+            dt.datetime(2021, 1, 1, 0, 0, 3, tzinfo=UTC),
+            dt.datetime(2021, 1, 31, 23, 59, 58, tzinfo=UTC),
+            76_500,
+        ),
     ],
     "green_tripdata_2021-02.csv": [
-        (dt.datetime(2021, 2, 1, tzinfo=UTC), 64_571),
-        (dt.datetime(2021, 3, 1, tzinfo=UTC), 1),
+        (
+            dt.datetime(2021, 2, 1, tzinfo=UTC),
+            dt.datetime(2021, 2, 1, 0, 0, 1, tzinfo=UTC),
+            dt.datetime(2021, 2, 28, 23, 59, 40, tzinfo=UTC),
+            64_571,
+        ),
+        (
+            dt.datetime(2021, 3, 1, tzinfo=UTC),
+            dt.datetime(2021, 3, 1, 0, 12, 30, tzinfo=UTC),
+            dt.datetime(2021, 3, 1, 0, 12, 30, tzinfo=UTC),
+            1,
+        ),
     ],
 }
 INTEGERS = {"VendorID", "RatecodeID", "PULocationID", "DOLocationID", "passenger_count"}
@@ -78,11 +98,11 @@ class Answers:
         if "exception when error" in text:
             self.staged = next(name for name in MONTHS if name in sql)
             return QueryResult(columns=["problem"], rows=[("",)])
-        if "as pickup_month, count(*)" in text and self.staged:
+        if "as pickup_month, min(" in text and self.staged:
             return MONTHS[self.staged]
         if text.startswith("select count(*) from") and "filename = " in text:
             name = next(name for name in MONTHS if name in sql)
-            return [(sum(count for _, count in MONTHS[name]),)]
+            return [(sum(month[-1] for month in MONTHS[name]),)]
         return None
 
 
@@ -190,32 +210,28 @@ def test_each_file_is_read_alone_through_an_exception_handler(first_run):
         parse_bigquery(script.split("begin", 1)[1].split("exception when error")[0])
 
 
-def test_each_merge_is_insert_only_and_bounded_by_literal_months(incremental_run):
+def test_each_merge_is_insert_only_and_bounded_by_literal_ranges(incremental_run):
     merges = statements(incremental_run, "MERGE")
     assert len(merges) == 2
-    expected = {
-        0: [
-            ("gte", "CAST('2009-01-01 00:00:00' AS TIMESTAMP)"),
-            ("gte", "CAST('2021-01-01 00:00:00' AS TIMESTAMP)"),
-            ("lt", "CAST('2009-02-01 00:00:00' AS TIMESTAMP)"),
-            ("lt", "CAST('2021-02-01 00:00:00' AS TIMESTAMP)"),
-        ],
-        1: [
-            ("gte", "CAST('2021-02-01 00:00:00' AS TIMESTAMP)"),
-            ("lt", "CAST('2021-04-01 00:00:00' AS TIMESTAMP)"),
-        ],
-    }
-    for index, merge_sql in enumerate(merges):
+    for merge_sql, name in zip(merges, MONTHS, strict=True):
         (merge,) = parse_bigquery(merge_sql)
         assert isinstance(merge, exp.Merge)
         condition = merge.args["on"]
         assert not list(condition.find_all(exp.Select)), "a subquery bound does not prune"
         bounds = sorted(
-            (node.key, node.expression.sql("bigquery"))
-            for node in condition.find_all(exp.GTE, exp.LT)
+            (node.args["low"].sql("bigquery"), node.args["high"].sql("bigquery"))
+            for node in condition.find_all(exp.Between)
             if node.this.sql("bigquery") == "merged.`lpep_pickup_datetime`"
         )
-        assert bounds == expected[index]
+        # Each month's first and last pickup of the file: the destination is read only there.
+        expected = sorted(
+            (
+                f"CAST('{first:%Y-%m-%d %H:%M:%S}.000000' AS TIMESTAMP)",
+                f"CAST('{last:%Y-%m-%d %H:%M:%S}.000000' AS TIMESTAMP)",
+            )
+            for _, first, last, _ in MONTHS[name]
+        )
+        assert bounds == expected
         assert "merged.unique_row_id = batch.unique_row_id" in condition.sql("bigquery")
         whens = merge.args["whens"].expressions
         assert [when.args["matched"] for when in whens] == [False]  # insert only

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from loader.config import Settings
-from loader.dbt_runner import build_if_landed
+from loader.dbt_runner import DbtWarmup, build_if_landed
 from loader.land import Failure, land_many
 from loader.months import Month, month_range
 from loader.output import Console
@@ -31,6 +31,7 @@ def run_backfill(
 ) -> int:
     run = Run("backfill")
     tasks = [(taxi, month) for month in month_range(first, last) for taxi in taxis]
+    warmup = DbtWarmup() if build else None  # dbt's import overlaps the downloads
     with Console(len(tasks), quiet=as_json) as console:
         results, failures = land_many(settings, tasks, jobs=jobs, force=force, console=console)
         landed = sum(result.status != "unchanged" for result in results)
@@ -42,7 +43,7 @@ def run_backfill(
         report_failures(console, failures, len(tasks))
         run.finish(results, failures)
         try:
-            run.build = build_if_landed(settings, results, build, console)
+            run.build = build_if_landed(settings, results, build, console, warmup)
         finally:
             save_run(settings, run)
     if as_json:

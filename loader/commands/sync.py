@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from loader.commands.backfill import report_failures
 from loader.config import Settings
-from loader.dbt_runner import build_if_landed
+from loader.dbt_runner import DbtWarmup, build_if_landed
 from loader.errors import LoaderError
 from loader.land import Failure, label, land_many
 from loader.landing import open_landing
@@ -54,6 +54,7 @@ def run_sync(
             print("sync: another sync is running (its lock is held); nothing to do", flush=True)
             return 0
         run = Run("sync")
+        warmup = DbtWarmup() if build else None  # dbt's import overlaps the probes and loads
         now = now or datetime.now(timezone.utc)
         due = due_months(now, settings.schedule_tz, settings.sync_from)
         landed = {(record.taxi, record.month) for record in landed_records(landing)}
@@ -78,7 +79,7 @@ def run_sync(
             report_failures(console, failures, len(missing))
             run.finish(results, failures)
             try:
-                run.build = build_if_landed(settings, results, build, console)
+                run.build = build_if_landed(settings, results, build, console, warmup)
             finally:
                 save_run(settings, run)
         if as_json:

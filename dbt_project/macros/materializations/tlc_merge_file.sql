@@ -12,8 +12,10 @@
     {%- set spec = tlc_taxi(taxi) -%}
     {%- set rejects = {'scan': 'tlc_rejects_scan', 'table': 'tlc_rejects'} -%}
     {%- do run_query("drop table if exists " ~ rejects.table ~ "; drop table if exists " ~ rejects.scan) -%}
-    {%- set reader = tlc_duckdb_reader(spec.source, file.uri, rejects=rejects) -%}
-    {%- do run_query("create or replace temp table tlc_staged as\n" ~ tlc_staged_trips(taxi, reader)) -%}
+    {%- set reader = tlc_duckdb_reader(spec.source, file.uri, rejects=rejects, filename=false) -%}
+    {#- Without source_uri: the step knows its file, and a long path on every row costs memory. -#}
+    {%- do run_query("create or replace temp table tlc_staged as\nselect * exclude (source_uri) from (\n"
+        ~ tlc_staged_trips(taxi, reader, uri=file.uri) ~ "\n)") -%}
     {%- set rejected = run_query(
         "select count(*), min(line), arg_min(column_name, line), arg_min(error_message, line) from "
         ~ rejects.table).rows[0] -%}

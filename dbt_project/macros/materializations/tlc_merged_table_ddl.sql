@@ -5,7 +5,9 @@
         partitions would burn the partition quota) and clustered by unique_row_id. -#}
     {%- set spec = tlc_taxi(taxi) -%}
     {%- set text = 'string' if target.type == 'bigquery' else 'varchar' -%}
-    {%- set columns = ["unique_row_id " ~ text ~ " not null", "filename " ~ text ~ " not null"] -%}
+    {#- DuckDB: md5 hex never compresses, and analysing it costs 0.3 s a 2 M-row file. -#}
+    {%- set raw = "" if target.type == 'bigquery' else " using compression uncompressed" -%}
+    {%- set columns = ["unique_row_id " ~ text ~ raw ~ " not null", "filename " ~ text ~ " not null"] -%}
     {%- for column in spec.columns -%}
         {%- do columns.append(adapter.quote(column.name) ~ " " ~ tlc_warehouse_type(column.data_type)) -%}
     {%- endfor -%}

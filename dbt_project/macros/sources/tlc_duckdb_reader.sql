@@ -1,9 +1,10 @@
-{% macro tlc_duckdb_reader(node, location, rejects=none) %}
+{% macro tlc_duckdb_reader(node, location, rejects=none, filename=true) %}
     {#- read_csv / read_json of `location` (a pattern or a list of files) with the source's
         declared columns. CSV columns are read by position with their declared names and
         types, as BigQuery reads them (a release may spell a header differently), and the
-        file's path comes as `filename`. With `rejects` ({scan, table}), values that do not
-        convert are recorded there instead of failing the query (store_rejects). -#}
+        file's path comes as `filename` (unless `filename` is false). With `rejects` ({scan,
+        table}), values that do not convert are recorded there instead of failing the query
+        (store_rejects). -#}
     {%- set columns = [] -%}
     {%- for column in node.columns.values() if column.name != 'filename' -%}
         {%- do columns.append("'" ~ column.name ~ "': '" ~ column.data_type ~ "'") -%}
@@ -21,7 +22,7 @@
     {%- endif -%}
     {%- do options.extend([
         "auto_detect = false",
-        "filename = true",
+        "filename = " ~ (filename | string | lower),
         "columns = {" ~ columns | join(", ") ~ "}",
     ]) -%}
     {%- if rejects -%}

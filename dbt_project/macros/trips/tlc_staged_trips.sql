@@ -1,7 +1,9 @@
-{% macro tlc_staged_trips(taxi, relation, where=none) %}
+{% macro tlc_staged_trips(taxi, relation, where=none, uri=none) %}
     {#- The trips of `relation` (the external table, or one file's reader), every column cast
         once to its declared type and keyed: what the staging views show and what each merge
-        step reads. `where` filters the relation itself (BigQuery prunes files on _FILE_NAME). -#}
+        step reads. `where` filters the relation itself (BigQuery prunes files on _FILE_NAME);
+        `uri` says that every row comes from that one file (its name is then a literal, not
+        a value on every row). -#}
     {%- set spec = tlc_taxi(taxi) -%}
     {%- set casts = [] -%}
     {%- set names = [] -%}
@@ -12,7 +14,7 @@
     {%- endfor -%}
 with source as (
 
-    select *, {{ tlc_source_file_column() }} as source_uri
+    select *, {{ "'" ~ uri ~ "'" if uri else tlc_source_file_column() }} as source_uri
     from {{ relation }}
     {%- if where %}
     where {{ where }}

@@ -230,6 +230,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.debug("failed", exc_info=True)
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
+    except Exception as error:  # a bug of ours: still one line, the traceback with --debug
+        log.debug("failed", exc_info=True)
+        text = (str(error).splitlines() or [""])[0][:200]
+        print(
+            f"error: unexpected {type(error).__name__}: {text} (rerun with --debug for the "
+            "traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt as interrupt:
         terminated = isinstance(interrupt, _Terminated)
         print(

@@ -99,7 +99,11 @@ def run_dbt(
                     command, cwd=PROJECT_ROOT, env=environment, check=False
                 ).returncode
     summary = summarize(results)
+    if args[0] in ("build", "run"):
+        summary = f"{summary}; {_what_merged(settings, results)}"
     if code != 0:
+        for line in unreconciled(settings, results):
+            print(line, file=sys.stderr)
         raise LoaderError(
             f"dbt {args[0]} failed (exit {code}; {summary}); see its output above and logs/dbt.log"
         )
@@ -117,12 +121,25 @@ def _invoke_in_process(args: list[str], environment: dict[str, str]) -> int:
     try:
         result = dbtRunner().invoke(args)
     finally:
+        _release_duckdb()
         os.chdir(saved_directory)
         os.environ.clear()
         os.environ.update(saved_environment)
     if result.success:
         return 0
     return 2 if result.exception is not None else 1
+
+
+def _release_duckdb() -> None:
+    """dbt-duckdb keeps its database open in the process after a run; close it so that this
+    process (the build's summary) and others can open the file."""
+    with contextlib.suppress(Exception):
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        environment = DuckDBConnectionManager._ENV  # no public way to close it
+        if environment is not None:
+            environment.close()
+        DuckDBConnectionManager.close_all_connections()
 
 
 @contextmanager
@@ -172,6 +189,36 @@ def check_duckdb_writable(path: Path) -> None:
         ) from error
 
 
+def unreconciled(settings: Settings, results: Path, limit: int = 20) -> list[str]:
+    """For a failed reconciliation test, one line per file that does not reconcile (the
+    test's own select, run again read-only), so the failure says which file and what."""
+    from loader.merge_log import query_warehouse
+
+    try:
+        nodes = json.loads(results.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+    lines = []
+    for node in nodes:
+        if node.get("status") != "fail" or ".tlc_reconciles_" not in node.get("unique_id", ""):
+            continue
+        rows = query_warehouse(settings, node.get("compiled_code") or "", limit=limit)
+        for row in rows or []:
+            lines.append(f"  does not reconcile: {row.get('filename')}: {row.get('problem')}")
+    return lines
+
+
+def _what_merged(settings: Settings, results: Path) -> str:
+    from loader.merge_log import merged_by
+
+    try:
+        invocation = json.loads(results.read_text())["metadata"]["invocation_id"]
+    except (OSError, ValueError, KeyError):
+        return "what was merged is unknown (no run results)"
+    merged = merged_by(settings, invocation)
+    return merged.describe() if merged else "what was merged is unknown"
+
+
 def summarize(path: Path) -> str:
     """'3 models built, 12 tests passed', from dbt's run_results.json (hooks not counted)."""
     try:
@@ -202,7 +249,10 @@ def build_if_landed(
     """One dbt build when anything new landed (an unchanged range has nothing to merge)."""
     if not build or not any(result.status != "unchanged" for result in results):
         return None
-    console.line("dbt build ...")
-    summary = run_dbt(["build"], settings, quiet=True, in_process=warmup)
-    console.line(f"dbt build: {summary}")
+    # With --json, stdout holds the summary alone: what the build says goes to stderr.
+    stream = sys.stderr if console.quiet else None
+    console.line("dbt build ...", stream=stream)
+    with contextlib.redirect_stdout(sys.stderr) if console.quiet else contextlib.nullcontext():
+        summary = run_dbt(["build"], settings, quiet=True, in_process=warmup)
+    console.line(f"dbt build: {summary}", stream=stream)
     return summary

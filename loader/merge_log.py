@@ -154,3 +154,69 @@ def _bigquery_rows() -> list[tuple]:
             f"cannot read {project}.{dataset} on BigQuery ({type(error).__name__}); "
             "check BQ_DATASET and the credentials' BigQuery roles"
         ) from error
+
+
+@dataclass(frozen=True)
+class MergedByBuild:
+    files: int
+    rows: int
+    duplicates: int
+    unreadable: int
+
+    def describe(self) -> str:
+        if not self.files:
+            return "no file merged (nothing new was landed)"
+        text = (
+            f"merged {self.files - self.unreadable} file(s), {self.rows:,} rows, "
+            f"{self.duplicates:,} duplicates removed"
+        )
+        return text + (f", {self.unreadable} unreadable" if self.unreadable else "")
+
+
+def merged_by(settings: Settings, invocation_id: str) -> MergedByBuild | None:
+    """What the dbt invocation recorded in merge_log, or None if it cannot be read."""
+    if not re.fullmatch(r"[0-9a-f-]{36}", invocation_id):
+        return None
+    totals = (
+        "select count(*), coalesce(sum(rows_merged), 0), coalesce(sum(duplicates_removed), 0), "
+        "count(*) filter (where status = 'unreadable') from {table} "
+        f"where invocation_id = '{invocation_id}'"
+    )
+    try:
+        if (os.environ.get("DBT_TARGET") or "duckdb") == "bigquery":
+            client, project, dataset = bigquery_client()
+            sql = totals.replace("count(*) filter (where status = 'unreadable')",
+                                 "countif(status = 'unreadable')")  # fmt: skip
+            rows = [
+                tuple(row.values())
+                for row in client.query(sql.format(table=f"`{project}.{dataset}.merge_log`"))
+            ]
+        else:
+            import duckdb
+
+            if not settings.duckdb_path.exists():
+                return None
+            with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+                rows = con.execute(totals.format(table="main.merge_log")).fetchall()
+    except Exception:  # a summary line is not worth failing a build that succeeded
+        return None
+    return MergedByBuild(*(int(value) for value in rows[0])) if rows else None
+
+
+def query_warehouse(settings: Settings, sql: str, *, limit: int = 20) -> list[dict] | None:
+    """Rows of a select dbt compiled (a test's), read-only; None if it cannot be run."""
+    if not sql.lstrip().lower().startswith(("with", "select")):
+        return None
+    wrapped = f"select * from ({sql}) as failures limit {int(limit)}"
+    try:
+        if (os.environ.get("DBT_TARGET") or "duckdb") == "bigquery":
+            client, _, _ = bigquery_client()
+            return [dict(row.items()) for row in client.query(wrapped).result()]
+        import duckdb
+
+        with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+            cursor = con.execute(wrapped)
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    except Exception:  # the explanation of a failure must not hide the failure
+        return None

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 
 from loader.config import Settings
-from loader.landing import open_landing
-from loader.landing.manifest import ManifestRecord, landed_difference, landed_records
+from loader.landing import Landing, open_landing
+from loader.landing.layout import record_file_relpath
+from loader.landing.manifest import (
+    ManifestError,
+    ManifestRecord,
+    landed_difference,
+    landed_records,
+)
 from loader.merge_log import MergedFile, read_merged_files
 from loader.output import megabytes
+
+_NAME = re.compile(r"(?P<taxi>[a-z]+)_tripdata_(?P<month>[0-9]{4}-[0-9]{2})\.(csv|json)")
 
 
 @dataclass(frozen=True)
@@ -17,11 +26,11 @@ class FileStatus:
     taxi: str
     month: str
     file: str
-    bytes: int
-    rows_landed: int
+    bytes: int | None  # None: not landed (or its manifest record is unreadable)
+    rows_landed: int | None
     rows_merged: int | None
     duplicates_removed: int | None
-    landed_at: str
+    landed_at: str | None
     merged: bool
     unreadable: bool
     reconciled: bool
@@ -52,8 +61,16 @@ def merge_problem(record: ManifestRecord, entry: MergedFile | None) -> str | Non
 def file_statuses(settings: Settings, *, verify: bool = False) -> list[FileStatus]:
     landing = open_landing(settings)
     merged = read_merged_files(settings)
-    statuses = []
-    for record in landed_records(landing):
+    malformed: list[ManifestError] = []
+    records = landed_records(landing, malformed)
+    statuses = [_malformed(error) for error in malformed]
+    known = {(record.taxi, record.file) for record in records}
+    statuses += [
+        _not_landed(landing, entry)
+        for key, entry in sorted(merged.items())
+        if key not in known and entry.rows_now > 0
+    ]
+    for record in records:
         entry = merged.get((record.taxi, record.file))
         problem = landed_difference(landing, record, verify=verify) or merge_problem(record, entry)
         statuses.append(
@@ -74,7 +91,57 @@ def file_statuses(settings: Settings, *, verify: bool = False) -> list[FileStatu
                 problem=problem,
             )
         )
-    return statuses
+    return sorted(statuses, key=lambda status: (status.taxi, status.month, status.file))
+
+
+def _unknown(taxi: str, month: str, file: str, problem: str, **counts) -> FileStatus:
+    return FileStatus(
+        taxi=taxi,
+        month=month,
+        file=file,
+        bytes=None,
+        rows_landed=None,
+        rows_merged=counts.get("rows_merged"),
+        duplicates_removed=counts.get("duplicates_removed"),
+        landed_at=None,
+        merged=False,
+        unreadable=False,
+        reconciled=False,
+        problem=problem,
+    )
+
+
+def _malformed(error: ManifestError) -> FileStatus:
+    """A manifest record that cannot be read: shown, not fatal (purge is its cure)."""
+    where = str(error).split(" is malformed", 1)[0]
+    name = _NAME.search(where)
+    taxi, month = (name["taxi"], name["month"]) if name else ("?", "?")
+    return _unknown(taxi, month, where.rsplit("/", 1)[-1], str(error))
+
+
+def _not_landed(landing: Landing, entry: MergedFile) -> FileStatus:
+    """Rows merged from a file the manifest no longer lists."""
+    name = _NAME.fullmatch(entry.filename)
+    taxi, month = (entry.taxi, name["month"]) if name else (entry.taxi, "?")
+    if landing.stat(record_file_relpath(entry.taxi, entry.filename)) is not None:
+        problem = (
+            f"its manifest record is gone but the file is still landed: load it again "
+            f"(make load MONTH={month} TAXI={taxi}) to record it; a --full-refresh now would "
+            "drop its rows"
+        )
+    else:
+        problem = (
+            f"{entry.rows_now:,} rows merged from a file that is no longer landed: "
+            f"make build DBT_ARGS='--full-refresh --select {taxi}_tripdata' drops them"
+        )
+    return _unknown(
+        taxi,
+        month,
+        entry.filename,
+        problem,
+        rows_merged=entry.rows_now,
+        duplicates_removed=entry.duplicates_removed,
+    )
 
 
 def run_status(settings: Settings, *, as_json: bool = False, verify: bool = False) -> int:
@@ -94,19 +161,23 @@ def status_table(statuses: list[FileStatus]) -> str:
     )
     lines = [header, "-" * len(header)]
     for status in statuses:
-        merged = "-" if status.rows_merged is None else f"{status.rows_merged:,}"
+        merged = (
+            "-" if status.rows_merged is None or status.unreadable else f"{status.rows_merged:,}"
+        )
         duplicates = "-" if status.duplicates_removed is None else f"{status.duplicates_removed:,}"
+        size = "-" if status.bytes is None else megabytes(status.bytes)
+        landed = "-" if status.rows_landed is None else f"{status.rows_landed:,}"
+        when = (status.landed_at or "-")[:19].replace("T", " ")
         lines.append(
-            f"{status.taxi:<7}{status.month:<9}{megabytes(status.bytes):>10}"
-            f"{status.rows_landed:>13,}{merged:>13}{duplicates:>12}  "
-            f"{_merged_word(status):<11}{status.landed_at[:19].replace('T', ' '):<20}"
+            f"{status.taxi:<7}{status.month:<9}{size:>10}{landed:>13}{merged:>13}"
+            f"{duplicates:>12}  {_merged_word(status):<11}{when:<20}"
         )
         if status.problem:
             lines.append(f"       ! {status.problem}")
     if not statuses:
         lines.append("nothing landed yet: run make load MONTH=YYYY-MM")
         return "\n".join(lines)
-    landed = sum(status.rows_landed for status in statuses)
+    landed = sum(status.rows_landed or 0 for status in statuses)
     merged_rows = sum(status.rows_merged or 0 for status in statuses)
     duplicates = sum(status.duplicates_removed or 0 for status in statuses)
     lines.append("-" * len(header))
@@ -120,4 +191,6 @@ def status_table(statuses: list[FileStatus]) -> str:
 def _merged_word(status: FileStatus) -> str:
     if status.unreadable:
         return "unreadable"
+    if status.bytes is None:
+        return "not landed" if status.rows_merged else "?"
     return "yes" if status.merged else "no"

@@ -95,15 +95,24 @@ def write_record(landing: Landing, record: ManifestRecord) -> None:
     landing.write_text(manifest_relpath(taxi, month), record.to_json())
 
 
-def landed_records(landing: Landing) -> list[ManifestRecord]:
-    """Every record in `_manifest/*.json` (what dbt reads too), checked."""
+def landed_records(
+    landing: Landing, malformed: list[ManifestError] | None = None
+) -> list[ManifestRecord]:
+    """Every record in `_manifest/*.json` (what dbt reads too), checked. A malformed record
+    raises, or, given a `malformed` list, is put there and the others are read on."""
     records = []
     for relpath in landing.list(MANIFEST_DIR):
         if not is_manifest_relpath(relpath):
             continue
         text = landing.read_text(relpath)
-        if text:
+        if not text:
+            continue
+        try:
             records.append(ManifestRecord.from_json(text, landing.file_uri(relpath)))
+        except ManifestError as error:
+            if malformed is None:
+                raise
+            malformed.append(error)
     return sorted(records, key=lambda record: (record.taxi, record.month))
 
 

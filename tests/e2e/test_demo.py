@@ -1,4 +1,5 @@
-"""`make demo` runs offline: synthetic mirror -> load -> dbt build -> a reconciled summary."""
+"""`make demo` runs offline: synthetic mirror -> load -> dbt build -> a reconciled summary,
+into the configured landing and warehouse, which the commands after it in the README read."""
 
 from __future__ import annotations
 
@@ -29,3 +30,14 @@ def test_demo_runs_offline_and_reconciles(workspace, tmp_path):
     assert re.search(r"total\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)", again.stdout).groups() == (
         totals.groups()
     )
+
+
+def test_demo_leaves_a_landing_with_real_months_alone(workspace, tmp_path):
+    assert workspace.loader("load", "--taxi", "green", "--month", "2021-01").code == 0
+    before = workspace.landed_files()
+    run = workspace.loader("demo", "--dir", str(tmp_path / "demo"))
+    assert run.code == 2
+    (line,) = run.stderr.strip().splitlines()
+    assert "already holds green 2021-01 from http://127.0.0.1:" in line
+    assert "LANDING_URI=demo/lake DUCKDB_PATH=demo/taxi.duckdb make demo" in line
+    assert workspace.landed_files() == before

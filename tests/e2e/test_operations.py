@@ -187,9 +187,18 @@ def test_purge_then_full_refresh(workspace):
     assert not (workspace.landing / "green/green_tripdata_2021-02.csv").exists()
     assert not (workspace.landing / "_manifest/green_tripdata_2021-02.json").exists()
 
-    stale = workspace.dbt("build")
+    # Until a full refresh, status and the reconciliation agree, and both say which file.
+    status = workspace.loader("status")
+    assert status.code == 1
+    assert "64,572 rows merged from a file that is no longer landed" in status.stdout
+    assert "--full-refresh --select green_tripdata" in status.stdout
+    stale = workspace.loader("build")
     assert stale.code == 1
     assert "tlc_reconciles_green_tripdata_green" in stale.stdout
+    assert (
+        "does not reconcile: green_tripdata_2021-02.csv: rows merged from a file that is no "
+        "longer landed"
+    ) in stale.stderr
     refreshed = workspace.dbt("build", "--full-refresh")
     assert refreshed.code == 0, refreshed.stdout[-3000:]
     assert workspace.query("select filename, count(*) from green_tripdata group by 1") == [
@@ -243,5 +252,8 @@ def test_make_build_passes_the_loaders_settings_and_dbt_arguments(workspace):
     run = workspace.loader("build", "--threads", "1")
     assert run.code == 0, run.stdout[-2000:] + run.stderr
     assert "Concurrency: 1 threads" in run.stdout  # the argument reached dbt
-    assert "dbt build: 5 models built, 11 tests passed" in run.stdout
+    assert (
+        "dbt build: 5 models built, 11 tests passed; merged 1 file(s), 76,518 rows, "
+        "0 duplicates removed"
+    ) in run.stdout
     assert workspace.query("select count(*) from green_tripdata") == [(76_518,)]

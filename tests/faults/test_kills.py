@@ -1,4 +1,5 @@
-"""SIGKILL: the loader during a download and during an upload, dbt during a merge; then again."""
+"""SIGKILL: the loader during a download and during an upload, dbt during a merge; then again.
+SIGTERM: the loader stops cleanly, saying so."""
 
 from __future__ import annotations
 
@@ -107,3 +108,28 @@ def test_dbt_killed_during_the_merge(workspace, clean_state):
     assert state["merged"] == clean_state["merged"]
     assert landed_state(workspace) == clean_state["landed"]
     assert merged_state(workspace)["green_tripdata"][0] == 141_090
+
+
+def test_sigterm_during_a_load_leaves_no_temporary(workspace, fault_mirror):
+    plan = Plan(("slow", 32 * 1024, 0.05))
+    with serve_folder(fault_mirror, faulty_handler(plan)) as url:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "loader", "load", "--taxi", "green", "--month", "2021-01"],
+            cwd=PROJECT_ROOT,
+            env=workspace.env(TLC_SOURCE_URL=url),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        folder = workspace.landing / "green"
+        deadline = time.monotonic() + 60
+        while not (folder.exists() and any(folder.glob(".*.part"))):
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143
+    assert stderr.strip().splitlines()[-1] == (
+        "error: terminated; nothing half-landed was published"
+    )
+    assert list(folder.iterdir()) == []  # no temporary, nothing published
+    assert workspace.landed_files() == []

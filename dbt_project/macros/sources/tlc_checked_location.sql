@@ -1,7 +1,11 @@
 {% macro tlc_checked_location(location) %}
     {#- A landing location ends up inside SQL string literals: allow plain path characters
-        only, and collapse repeated slashes (a trailing / in LANDING_URI). -#}
+        only, and collapse repeated slashes (a trailing / in LANDING_URI). A relative folder
+        is relative to the project (as the loader resolves it), wherever dbt runs from. -#}
     {%- set normalized = modules.re.sub('(?<!:)/{2,}', '/', location | trim) -%}
+    {%- if not normalized.startswith('/') and not normalized.startswith('gs://') -%}
+        {%- set normalized = flags.PROJECT_DIR ~ '/' ~ normalized -%}
+    {%- endif -%}
     {%- if not modules.re.fullmatch('(gs://)?[A-Za-z0-9_./+*-]{1,1024}', normalized) -%}
         {{ exceptions.raise_compiler_error(
             "LANDING_URI gives the location '" ~ location[:80] ~ "', which may only hold "

@@ -42,7 +42,7 @@ $(VENV)/.bench-installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
 	touch $@
 
-load: setup ## land a month: MONTH=YYYY-MM [TAXI=green|yellow|all]
+load: setup ## land a month: MONTH=YYYY-MM [TAXI=green|yellow|fhv|fhvhv|all]
 	$(BIN)/python -m loader load --taxi "$(or $(TAXI),all)" --month "$(MONTH)"
 
 backfill: setup ## land a range, then build: FROM=YYYY-MM TO=YYYY-MM [TAXI=] [JOBS=4]
@@ -57,8 +57,8 @@ build: setup ## dbt build with the loader's settings [DBT_ARGS=--full-refresh]
 status: setup ## per landed file: rows landed, merged, duplicates, reconciled
 	$(BIN)/python -m loader status
 
-purge: setup ## remove a landed month: MONTH=YYYY-MM TAXI=<taxi> (TAXI required)
-	$(BIN)/python -m loader purge --taxi "$(TAXI)" --month "$(MONTH)" --yes
+purge: setup ## remove a landed month: MONTH=YYYY-MM TAXI=<taxi> [FORMAT=csv|parquet|all]
+	$(BIN)/python -m loader purge --taxi "$(TAXI)" --month "$(MONTH)" --format "$(or $(FORMAT),all)" --yes
 
 lint: setup ## ruff (the tests run it too)
 	$(BIN)/ruff check loader tests bench

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from loader import __version__
-from loader.config import Settings, load_settings, read_dotenv
+from loader.config import SOURCE_FORMATS, Settings, load_settings, read_dotenv
 from loader.errors import LoaderError
 from loader.months import Month
 from loader.taxis import TAXI_TYPES, TaxiType, parse_taxis
@@ -77,6 +77,12 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     )
     location.add_argument(
         "--landing-uri", help="landing folder or gs://bucket/prefix (default: $LANDING_URI)"
+    )
+    location.add_argument(
+        "--source-format",
+        choices=SOURCE_FORMATS,
+        help="csv (the CSV backups) or parquet (the TLC's own files) (default: "
+        "$TLC_SOURCE_FORMAT, else csv)",
     )
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument(
@@ -140,6 +146,13 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     )
     purge.add_argument("--taxi", type=_taxis, required=True, help=f"taxi type: {TAXI_CHOICES}")
     purge.add_argument("--month", type=_month, required=True, help="the month, YYYY-MM")
+    purge.add_argument(
+        "--format",
+        dest="formats",
+        choices=[*SOURCE_FORMATS, "all"],
+        default="all",
+        help="which landed format of the month to remove: csv, parquet or all (default all)",
+    )
     purge.add_argument("--yes", action="store_true", help="confirm the removal")
 
     sample = commands.add_parser(
@@ -156,6 +169,12 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     )
     sample.add_argument("--rows", type=_positive_int, default=20_000, help="rows per file")
     sample.add_argument("--seed", type=int, default=2021, help="the same seed, the same bytes")
+    sample.add_argument(
+        "--format",
+        choices=SOURCE_FORMATS,
+        default="csv",
+        help="csv.gz in the CSV backups' layout, or parquet in the TLC's schema and layout",
+    )
 
     status = commands.add_parser(
         "status",
@@ -262,6 +281,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(
         source_url=getattr(args, "source_url", None),
         landing_uri=getattr(args, "landing_uri", None),
+        source_format=getattr(args, "source_format", None),
     )
 
 
@@ -300,11 +320,12 @@ def _run(args: argparse.Namespace) -> int:
     if command == "purge":
         from loader.commands.purge import run_purge
 
-        return run_purge(_settings(args), args.taxi, args.month, yes=args.yes)
+        formats = list(SOURCE_FORMATS) if args.formats == "all" else [args.formats]
+        return run_purge(_settings(args), args.taxi, args.month, formats, yes=args.yes)
     if command == "sample":
         from loader.commands.sample import run_sample
 
-        return run_sample(args.out, args.taxi, args.month, args.rows, args.seed)
+        return run_sample(args.out, args.taxi, args.month, args.rows, args.seed, args.format)
     if command == "status":
         from loader.commands.status import run_status
 

@@ -21,6 +21,13 @@ from loader.months import Month
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_SOURCE_URL = "https://github.com/DataTalksClub/nyc-tlc-data/releases/download"
+# Where each format is published: the CSV backups of the trip records, and the TLC's own
+# parquet files (from 2009 to the newest month).
+DEFAULT_SOURCE_URLS = {
+    "csv": DEFAULT_SOURCE_URL,
+    "parquet": "https://d37ci6vzurychx.cloudfront.net/trip-data",
+}
+SOURCE_FORMATS = tuple(DEFAULT_SOURCE_URLS)
 DEFAULT_LANDING_URI = "lake"
 DEFAULT_DUCKDB_PATH = "taxi.duckdb"
 DEFAULT_SCHEDULE_TZ = "America/New_York"
@@ -43,6 +50,7 @@ class Settings:
     http_backoff: float
     schedule_tz: ZoneInfo
     sync_from: Month
+    source_format: str = "csv"  # csv (the CSV backups) or parquet (the TLC's own files)
 
 
 def read_dotenv(project_root: Path = PROJECT_ROOT) -> None:
@@ -55,12 +63,16 @@ def load_settings(
     *,
     source_url: str | None = None,
     landing_uri: str | None = None,
+    source_format: str | None = None,
     project_root: Path = PROJECT_ROOT,
 ) -> Settings:
     env = os.environ if environ is None else environ
+    file_format = validate_source_format(source_format or env.get("TLC_SOURCE_FORMAT") or "csv")
     return Settings(
+        source_format=file_format,
         source_url=validate_source_url(
-            source_url or env.get("TLC_SOURCE_URL") or DEFAULT_SOURCE_URL, project_root
+            source_url or env.get("TLC_SOURCE_URL") or DEFAULT_SOURCE_URLS[file_format],
+            project_root,
         ),
         landing_uri=validate_landing_uri(
             landing_uri or env.get("LANDING_URI") or DEFAULT_LANDING_URI, project_root
@@ -74,6 +86,14 @@ def load_settings(
         schedule_tz=_zone(env.get("SCHEDULE_TZ") or DEFAULT_SCHEDULE_TZ),
         sync_from=_month(env.get("SYNC_FROM") or DEFAULT_SYNC_FROM),
     )
+
+
+def validate_source_format(value: str) -> str:
+    if value not in SOURCE_FORMATS:
+        raise UsageError(
+            f"TLC_SOURCE_FORMAT {_shown(value)} is not one of: {', '.join(SOURCE_FORMATS)}"
+        )
+    return value
 
 
 def validate_source_url(value: str, project_root: Path = PROJECT_ROOT) -> str:

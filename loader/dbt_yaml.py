@@ -81,7 +81,7 @@ def _doc_ref(taxi: TaxiType, column: str) -> str:
 def render_docs() -> str:
     blocks = []
     for taxi in TAXI_TYPES.values():
-        for column in taxi.columns:
+        for column in taxi.all_columns:
             blocks.append(
                 f"{{% docs {doc_name(taxi, column.name)} %}}\n"
                 f"{column.description}{_type_note(column)}\n{{% enddocs %}}\n"
@@ -95,6 +95,35 @@ def render_docs() -> str:
 def _type_note(column: Column) -> str:
     null = "" if column.nullable else " Never empty."
     return f" Declared {column.type.data_type}.{null}"
+
+
+def _column_lines(taxi: TaxiType, columns: tuple[Column, ...]) -> list[str]:
+    """A source's columns; `keyed_when_set`: one format lacks it (in the key only when set)."""
+    lines = []
+    for column in columns:
+        lines += [
+            f"          - name: {column.name}",
+            f"            data_type: {column.type.data_type}",
+            f"            description: {_doc_ref(taxi, column.name)}",
+        ]
+        meta = []
+        if not column.nullable:
+            meta.append("nullable: false")
+        if taxi.keyed_when_set(column.name):
+            meta.append("keyed_when_set: true")
+        if meta:
+            lines += ["            config:", f"              meta: {{{', '.join(meta)}}}"]
+    return lines
+
+
+_FILENAME_LINES = [
+    "          - name: filename",
+    "            data_type: varchar",
+    "            description: >",
+    "              Full path or URI of the landed file (DuckDB `filename`, BigQuery",
+    "              `_FILE_NAME`).",
+    "",
+]
 
 
 def render_sources() -> str:
@@ -118,6 +147,7 @@ def render_sources() -> str:
             "        config:",
             "          meta:",
             f"            taxi: {taxi.name}",
+            "            format: csv",
             f"            pickup_column: {taxi.pickup_column}",
             f"            dropoff_column: {taxi.dropoff_column}",
             "        external:",
@@ -130,22 +160,24 @@ def render_sources() -> str:
             '            escape: "\\""',
             "            strict_mode: true",
             "        columns:",
-        ]
-        for column in taxi.columns:
-            lines += [
-                f"          - name: {column.name}",
-                f"            data_type: {column.type.data_type}",
-                f"            description: {_doc_ref(taxi, column.name)}",
-            ]
-            if not column.nullable:
-                lines += ["            config:", "              meta: {nullable: false}"]
-        lines += [
-            "          - name: filename",
-            "            data_type: varchar",
-            "            description: >",
-            "              Full path or URI of the landed file (DuckDB `filename`, BigQuery",
-            "              `_FILE_NAME`).",
-            "",
+            *_column_lines(taxi, taxi.columns),
+            *_FILENAME_LINES,
+            f"      - name: {taxi.name}_tripdata_parquet_ext",
+            "        description: "
+            + _quoted(
+                taxi.description + " Every landed parquet file (the TLC's own), in the canonical "
+                "schema the loader writes."
+            ),
+            "        config:",
+            "          meta:",
+            f"            taxi: {taxi.name}",
+            "            format: parquet",
+            "        external:",
+            f'          location: "{LANDING}/{taxi.name}/{taxi.name}_tripdata_*.parquet"',
+            "          file_format: parquet",
+            "        columns:",
+            *_column_lines(taxi, taxi.parquet_columns),
+            *_FILENAME_LINES,
         ]
     lines += [
         "      - name: landed_files",
@@ -193,7 +225,7 @@ def render_sources() -> str:
 
 def _trip_columns(taxi: TaxiType, indent: str) -> list[str]:
     lines = []
-    for column in taxi.columns:
+    for column in taxi.all_columns:
         lines += [
             f"{indent}- name: {column.name}",
             f"{indent}  description: {_doc_ref(taxi, column.name)}",
@@ -207,8 +239,9 @@ def render_staging_models() -> str:
         lines += [
             f"  - name: stg_tlc__{taxi.name}_trips",
             "    description: >",
-            f"      {taxi.name.capitalize()} trips as landed, one row per CSV row (duplicates",
-            "      included), keyed, every column cast once to its declared type.",
+            f"      {taxi.name.capitalize()} trips as landed, CSV and parquet, one row per file",
+            "      row (duplicates included), keyed, every column cast once to its declared",
+            "      type (NULL where a format lacks the column).",
             "    columns:",
             "      - name: unique_row_id",
             "        description: md5 hex over every source column in canonical text"
@@ -261,7 +294,7 @@ def render_core_models() -> str:
             "        data_tests:",
             "          - not_null",
         ]
-        for column in taxi.columns:
+        for column in taxi.all_columns:
             lines += [
                 f"      - name: {column.name}",
                 f"        description: {_doc_ref(taxi, column.name)}",

@@ -8,19 +8,24 @@ flat: chunks of about a megabyte flow through; nothing holds the month.
 from __future__ import annotations
 
 import base64
+import errno
+import io
 import logging
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import google_crc32c
 
 from loader.checks import Gunzip, TripCsvCheck
 from loader.checks.background import InBackground
+from loader.checks.parquet import ParquetCheck
 from loader.config import Settings
-from loader.errors import LoaderError, ValidationError
+from loader.errors import LandingError, LoaderError, UsageError, ValidationError
 from loader.landing import Landing, LandingWriter, open_landing
 from loader.landing.layout import file_lock, landed_relpath
 from loader.landing.manifest import (
@@ -90,7 +95,8 @@ def land_month(
     """Land `taxi` `month` unless identical content is already landed."""
     started = time.monotonic()
     with landing.lock(file_lock(taxi, month)):
-        previous = read_record(landing, taxi, month)
+        _refuse_other_format(landing, taxi, month, source.file_format)
+        previous = read_record(landing, taxi, month, source.file_format)
         intact = previous is not None and landed_difference(landing, previous, verify=force) is None
         # Ask the source for the file only if it changed since the landing we hold.
         if_validator = previous.source_validator if previous and intact and not force else None
@@ -115,14 +121,16 @@ def _land_once(
     progress: Callable[[int | None], Progress] | None,
     stop: threading.Event | None,
 ) -> LoadResult:
-    relpath = landed_relpath(taxi, month)
+    file_format = source.file_format
+    relpath = landed_relpath(taxi, month, file_format)
     url = source.url_for(taxi, month)
     download = source.open(url, label(taxi, month), if_validator=if_validator)
     if download is None:  # HTTP 304 / same size and mtime: the landed file is current
         assert previous is not None
         return _result(previous, "unchanged", landing.file_uri(relpath))
+    stream = _stream_parquet if file_format == "parquet" else _stream
     try:
-        streamed = _stream(download, landing, relpath, taxi, label(taxi, month), progress, stop)
+        streamed = stream(download, landing, relpath, taxi, month, progress, stop)
     finally:
         download.close()
     checksum, writer = streamed.crc32c, streamed.writer
@@ -136,7 +144,7 @@ def _land_once(
     record = ManifestRecord(
         taxi=taxi.name,
         month=str(month),
-        file=taxi.landed_name(month),
+        file=taxi.landed_name(month, file_format),
         uri=landing.file_uri(relpath),
         source_url=redact(url),
         source_validator=download.validator,
@@ -165,16 +173,31 @@ class _Streamed:
     bytes_uncompressed: int
 
 
+def _refuse_other_format(landing: Landing, taxi: TaxiType, month: Month, file_format: str):
+    """A type whose CSV and parquet files carry different columns gets different keys for the
+    same trip from each: one month, one format, or its trips would be merged twice."""
+    if taxi.keys_alike_across_formats:
+        return
+    other = "csv" if file_format == "parquet" else "parquet"
+    if read_record(landing, taxi, month, other) is not None:
+        raise UsageError(
+            f"{label(taxi, month)}: the {other} file of this month is landed, and {taxi.name} "
+            f"CSV and parquet files carry different columns (the same trip would be merged "
+            f"twice); make purge MONTH={month} TAXI={taxi.name} FORMAT={other} first"
+        )
+
+
 def _stream(
     download: Download,
     landing: Landing,
     relpath: str,
     taxi: TaxiType,
-    name: str,
+    month: Month,
     progress: Callable[[int | None], Progress] | None,
     stop: threading.Event | None,
 ) -> _Streamed:
     """The one pass: compressed chunks in, checked CSV out to a temporary; nothing published."""
+    name = label(taxi, month)
     gunzip = Gunzip(name)
     check = TripCsvCheck(taxi, name)
     crc = google_crc32c.Checksum()
@@ -210,6 +233,81 @@ def _stream(
     )
 
 
+class _Sink(io.RawIOBase):
+    """What the parquet writer writes to: the landing's writer, checksummed and counted."""
+
+    def __init__(self, writer: LandingWriter) -> None:
+        self._writer = writer
+        self._crc = google_crc32c.Checksum()
+        self._count = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        piece = bytes(data)
+        self._crc.update(piece)
+        self._writer.write(piece)
+        self._count += len(piece)
+        return len(piece)
+
+    def tell(self) -> int:
+        return self._count
+
+    @property
+    def crc32c(self) -> str:
+        return base64.b64encode(self._crc.digest()).decode("ascii")
+
+
+def _stream_parquet(
+    download: Download,
+    landing: Landing,
+    relpath: str,
+    taxi: TaxiType,
+    month: Month,
+    progress: Callable[[int | None], Progress] | None,
+    stop: threading.Event | None,
+) -> _Streamed:
+    """Download to a spool file (TMPDIR: a parquet footer comes last), check it, write it
+    canonical to a temporary of the landing; nothing published. The spool always goes."""
+    name = label(taxi, month)
+    advance = progress(download.content_length) if progress else None
+    downloaded = 0
+    with tempfile.NamedTemporaryFile(prefix="taxi-elt-", suffix=".parquet") as spool:
+        try:
+            for chunk in download.chunks:
+                if stop is not None and stop.is_set():
+                    raise Interrupted(f"{name}: interrupted; nothing was landed")
+                spool.write(chunk)
+                downloaded += len(chunk)
+                if advance:
+                    advance(len(chunk))
+            spool.flush()
+        except OSError as error:
+            full = "no space left" if error.errno == errno.ENOSPC else error.strerror
+            raise LandingError(
+                f"{name}: cannot spool the download in {tempfile.gettempdir()} ({full}); free "
+                "space there or point TMPDIR elsewhere; nothing was landed"
+            ) from error
+        writer = landing.writer(relpath)
+        sink = _Sink(writer)
+        try:
+            checked = ParquetCheck(taxi, month, name).land(Path(spool.name), sink)
+        except ValidationError as error:
+            writer.abort()
+            raise ValidationError(f"{error}; rejected, nothing was landed") from error
+        except BaseException:
+            writer.abort()
+            raise
+    return _Streamed(
+        writer=writer,
+        crc32c=sink.crc32c,
+        rows=checked.rows,
+        bytes_compressed=downloaded,
+        bytes_uncompressed=checked.bytes_written,
+    )
+
+
 def _result(record: ManifestRecord, status: str, uri: str) -> LoadResult:
     return LoadResult(
         taxi=record.taxi,
@@ -239,14 +337,14 @@ def land_many(
     """
     landing = open_landing(settings)
     results: list[LoadResult] = []
-    failures: list[Failure] = []
+    tasks, failures = _published_only(tasks, settings.source_format, console)
     sources = threading.local()
     stop = threading.Event()
 
     def land(taxi: TaxiType, month: Month) -> LoadResult:
         if not hasattr(sources, "source"):
             sources.source = Source(settings)  # a connection pool per thread
-        bar = console.file_bar(taxi.source_name(month))
+        bar = console.file_bar(taxi.source_name(month, settings.source_format))
         try:
             return land_month(
                 settings, landing, sources.source, taxi, month, force=force, progress=bar, stop=stop
@@ -278,6 +376,37 @@ def land_many(
     results.sort(key=lambda result: order[(result.taxi, result.month)])
     failures.sort(key=lambda failure: order[(failure.taxi, failure.month)])
     return results, failures
+
+
+def _published_only(
+    tasks: list[tuple[TaxiType, Month]], file_format: str, console: Console
+) -> tuple[list[tuple[TaxiType, Month]], list[Failure]]:
+    """Months before a type's first published month are not asked for: a failure when the
+    run is about that one type, one skipped line per type when it covers several."""
+    early = [(taxi, month) for taxi, month in tasks if month < taxi.first_published(file_format)]
+    if not early:
+        return tasks, []
+    several = len({taxi.name for taxi, _ in tasks}) > 1
+    failures = []
+    for taxi in dict.fromkeys(taxi for taxi, _ in early):
+        months = [month for t, month in early if t is taxi]
+        first = taxi.first_published(file_format)
+        why = (
+            taxi.parquet_first_reason
+            if file_format == "parquet" and taxi.parquet_first_month == first
+            else f"the TLC publishes {taxi.name} trips from {taxi.first_month}"
+        )
+        span = f"{months[0]}..{months[-1]}" if len(months) > 1 else str(months[0])
+        if several:
+            console.line(f"skipped    {taxi.name} {span}: {why} ({file_format} from {first})")
+        else:
+            failures += [
+                Failure(taxi.name, str(month), f"not published: {why} ({file_format} from {first})")
+                for month in months
+            ]
+            for failure in failures[-len(months) :]:
+                console.failed(failure)
+    return [task for task in tasks if task not in early], failures
 
 
 def _reason(error: Exception, name: str) -> str:

@@ -28,9 +28,11 @@ def result_line(result: LoadResult) -> str:
             f"unchanged  {result.file:<30} {result.rows:>11,} rows  already landed with "
             "identical content, skipped"
         )
+    kinds = ("parquet", "parquet") if result.file.endswith(".parquet") else ("gz", "csv")
     return (
         f"{result.status:<10} {result.file:<30} {result.rows:>11,} rows  "
-        f"{megabytes(result.bytes_compressed)} gz -> {megabytes(result.bytes_uncompressed)} csv  "
+        f"{megabytes(result.bytes_compressed)} {kinds[0]} -> "
+        f"{megabytes(result.bytes_uncompressed)} {kinds[1]}  "
         f"{result.seconds:6.2f} s  {result.throughput_mb_s:7.1f} MB/s"
     )
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from loader.months import Month
-from loader.schema import Decimal, Integer, Text, Timestamp
-from loader.taxis import TaxiType
+from loader.schema import Column, Decimal, Integer, Text, Timestamp
+from loader.taxis import CBD_FEE_FROM, TaxiType
 
 try:  # isal compresses several times faster than zlib; the output is ordinary gzip
     from isal import igzip as _gzip
@@ -123,15 +123,21 @@ def _rows(rng: np.random.Generator, taxi: TaxiType, month: Month, n: int) -> lis
         "trip_type": blank([small[v] for v in rng.choice(np.array([1, 1, 1, 2]), n).tolist()]),
         "congestion_surcharge": (blank if taxi.name == "green" else list)(_money(congestion)),
     }
-    fields[taxi.pickup_column] = _timestamps(pickup)
-    fields[taxi.dropoff_column] = _timestamps(dropoff)
+    fields["hvfhs_license_num"] = rng.choice(np.array(["HV0003", "HV0003", "HV0005"]), n).tolist()
+    fields["dispatching_base_num"] = [f"B{v:05d}" for v in rng.integers(2000, 3000, n).tolist()]
+    fields["Affiliated_base_number"] = blank(fields["dispatching_base_num"])
+    fields = {name.casefold(): values for name, values in fields.items()}
+    fields[taxi.pickup_column.casefold()] = _timestamps(pickup)
+    fields[taxi.dropoff_column.casefold()] = _timestamps(dropoff)
     # A column the generator does not know by name gets realistic values of its type.
     for column in taxi.columns:
-        if column.name not in fields:
-            fields[column.name] = _by_type(
+        if column.name.casefold() not in fields:
+            fields[column.name.casefold()] = _by_type(
                 rng, column.type, n, small, pickup, blank if column.nullable else list
             )
-    rows = list(map(",".join, zip(*(fields[column] for column in taxi.column_names), strict=True)))
+    rows = list(
+        map(",".join, zip(*(fields[name.casefold()] for name in taxi.column_names), strict=True))
+    )
     # A few exact duplicates of earlier rows of the block.
     for index in np.flatnonzero(rng.random(n) < DUPLICATE_SHARE).tolist():
         if index:
@@ -203,3 +209,124 @@ def _timestamps(seconds: np.ndarray) -> list[str]:
     return [
         names[day] + clock[time] for day, time in zip(days.tolist(), times.tolist(), strict=True)
     ]
+
+
+# How the TLC's parquet files store the registry's columns: amounts and some codes as doubles,
+# location IDs as int32, timestamps in ns until late 2024 and in us after.
+_PARQUET_DOUBLE_CODES = {"passenger_count", "ratecodeid", "trip_type", "sr_flag"}
+_PARQUET_INT32 = {"vendorid", "pulocationid", "dolocationid"}
+_MICROSECONDS_FROM = Month(2024, 10)
+_AIRPORT_FEE_FROM = Month(2022, 1)
+_FLAGS = {"shared_request_flag", "shared_match_flag", "access_a_ride_flag", "wav_request_flag",
+          "wav_match_flag"}  # fmt: skip
+
+
+def write_parquet_month(out: Path, taxi: TaxiType, month: Month, rows: int, seed: int) -> Path:
+    """Write <out>/<taxi>_tripdata_YYYY-MM.parquet in the TLC's schema: the same trips as
+    `write_month` with the same seed (so a month written both ways has the same rows), plus
+    the columns only the parquet files carry."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / taxi.source_name(month, "parquet")
+    temp = path.with_name(path.name + ".part")
+    rng = np.random.default_rng([seed, zlib.crc32(f"{taxi.name}-{month}".encode())])
+    extra_rng = np.random.default_rng([seed, 7, zlib.crc32(f"{taxi.name}-{month}".encode())])
+    unit = "us" if month >= _MICROSECONDS_FROM else "ns"
+    types = {column.name: _arrow_csv_type(column) for column in taxi.columns}
+    writer = None
+    try:
+        written = 0
+        while written < rows:
+            count = min(BLOCK_ROWS, rows - written)
+            text = taxi.line_ending.join(
+                [",".join(taxi.column_names), *_rows(rng, taxi, month, count)]
+            )
+            block = pacsv.read_csv(
+                pa.py_buffer(text.encode()),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=True
+                ),
+            )
+            table = _tlc_parquet_table(taxi, month, block, extra_rng, unit)
+            if writer is None:
+                writer = pq.ParquetWriter(temp, table.schema, compression="snappy")
+            writer.write_table(table)
+            written += count
+    finally:
+        if writer is not None:
+            writer.close()
+    temp.replace(path)
+    return path
+
+
+def tlc_parquet_columns(taxi: TaxiType, month: Month) -> list[Column]:
+    """The registry columns a TLC parquet file of the month carries."""
+    return [
+        column
+        for column in taxi.parquet_columns
+        if column.name != "cbd_congestion_fee" or month >= CBD_FEE_FROM
+    ]
+
+
+def _arrow_csv_type(column: Column):
+    import pyarrow as pa
+
+    kind = column.type
+    if isinstance(kind, Integer):
+        return pa.int64()
+    if isinstance(kind, Decimal):
+        return pa.float64()
+    if isinstance(kind, Timestamp):
+        return pa.timestamp("s")
+    return pa.string()
+
+
+def _tlc_parquet_table(taxi: TaxiType, month: Month, block, rng, unit: str):
+    import pyarrow as pa
+
+    n = block.num_rows
+    arrays, names = [], []
+    for column in tlc_parquet_columns(taxi, month):
+        folded = column.name.casefold()
+        if column.name in block.column_names:
+            values = block.column(column.name).combine_chunks()
+        else:
+            values = _parquet_only_values(column, month, n, rng)
+        kind = column.type
+        if isinstance(kind, Timestamp):
+            values = values.cast(pa.timestamp(unit))
+        elif isinstance(kind, Integer):
+            target = (
+                pa.float64()
+                if folded in _PARQUET_DOUBLE_CODES
+                else pa.int32()
+                if folded in _PARQUET_INT32
+                else pa.int64()
+            )
+            values = values.cast(target)
+        name = "Airport_fee" if folded == "airport_fee" and month.year >= 2023 else column.name
+        arrays.append(values)
+        names.append(name)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _parquet_only_values(column: Column, month: Month, n: int, rng):
+    import pyarrow as pa
+
+    folded = column.name.casefold()
+    kind = column.type
+    if folded == "airport_fee" and month < _AIRPORT_FEE_FROM:
+        return pa.nulls(n, pa.float64())  # the column exists, empty, before 2022
+    if folded in _FLAGS:
+        return pa.array(rng.choice(np.array(["N", "N", "N", "Y"]), n).tolist(), pa.string())
+    if isinstance(kind, Decimal):
+        cents = np.rint(rng.exponential(500.0, n))
+        return pa.array(cents / 100.0, pa.float64())
+    if isinstance(kind, Integer):
+        return pa.array(rng.integers(60, 3600, n), pa.int64())
+    if isinstance(kind, Timestamp):
+        return pa.nulls(n, pa.timestamp("s"))  # filled from the pickup below, when known
+    return pa.array([f"B{v:05d}" for v in rng.integers(2000, 3000, n).tolist()], pa.string())

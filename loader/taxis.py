@@ -64,35 +64,86 @@ PICKUP_AT = "When the meter was engaged (New York local time, no zone)."
 DROPOFF_AT = "When the meter was disengaged (New York local time, no zone)."
 
 
+# Airport_fee from 2023: header names match case-insensitively.
+AIRPORT_FEE = _money("airport_fee", "The fee for pickups at LaGuardia and JFK airports, USD.")
+CBD_FEE = _money(
+    "cbd_congestion_fee", "The Manhattan Central Business District congestion fee, USD (2025 on)."
+)
+CBD_FEE_FROM = Month(2025, 1)
+FIRST_MONTH = Month(2009, 1)  # the parquet files carry cbd_congestion_fee from this month
+
+
 @dataclass(frozen=True)
 class TaxiType:
+    """`columns` are the CSV backups' layout, in published order; `parquet_only` the columns
+    only the TLC's parquet files carry, and `csv_only` the names of CSV columns the parquet
+    files lack. The merged table holds `all_columns`; a column one format lacks is NULL in rows
+    from that format and enters the key only when set, so the same trip has the same key
+    from either format (where the formats carry the same columns: `keys_alike_across_formats`).
+    """
+
     name: str
     description: str
     columns: tuple[Column, ...]
     pickup_column: str
     dropoff_column: str
     line_ending: str = "\n"  # as the release writes it (green's backups use CRLF)
+    parquet_only: tuple[Column, ...] = ()
+    csv_only: frozenset[str] = frozenset()
+    first_month: Month = FIRST_MONTH  # the first month the TLC published for the type
+    parquet_first_month: Month | None = None  # the first parquet month we can read, if later
+    parquet_first_reason: str = ""
 
     def __post_init__(self) -> None:
-        names = [column.name for column in self.columns]
+        names = [column.name for column in self.all_columns]
         if len(set(names)) != len(names) or {self.pickup_column, self.dropoff_column} - set(names):
             raise ValueError(f"taxi type {self.name}: columns are not unique or roles missing")
+        if self.csv_only - set(self.column_names):
+            raise ValueError(f"taxi type {self.name}: csv_only names unknown columns")
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        return self.columns + self.parquet_only
+
+    @property
+    def parquet_columns(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.all_columns if column.name not in self.csv_only)
+
+    @property
+    def keys_alike_across_formats(self) -> bool:
+        """The same trip gets the same key from a CSV backup and from a parquet file only if
+        neither format lacks a column the other carries set."""
+        return not self.csv_only and not self.parquet_only_always_set
+
+    @property
+    def parquet_only_always_set(self) -> bool:
+        return any(not column.nullable for column in self.parquet_only)
+
+    def keyed_when_set(self, column: str) -> bool:
+        """A column one format lacks: in the key only when not NULL."""
+        return column in self.csv_only or any(c.name == column for c in self.parquet_only)
+
+    def first_published(self, file_format: str) -> Month:
+        if file_format == "parquet" and self.parquet_first_month is not None:
+            return max(self.first_month, self.parquet_first_month)
+        return self.first_month
 
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
 
     def column(self, name: str) -> Column:
-        return next(column for column in self.columns if column.name == name)
+        return next(column for column in self.all_columns if column.name == name)
 
     def file_stem(self, month: Month) -> str:
         return f"{self.name}_tripdata_{month}"
 
-    def source_name(self, month: Month) -> str:
-        return f"{self.file_stem(month)}.csv.gz"
+    def source_name(self, month: Month, file_format: str = "csv") -> str:
+        suffix = ".csv.gz" if file_format == "csv" else ".parquet"
+        return f"{self.file_stem(month)}{suffix}"
 
-    def landed_name(self, month: Month) -> str:
-        return f"{self.file_stem(month)}.csv"
+    def landed_name(self, month: Month, file_format: str = "csv") -> str:
+        return f"{self.file_stem(month)}.{file_format}"
 
 
 GREEN = TaxiType(
@@ -124,6 +175,8 @@ GREEN = TaxiType(
     pickup_column="lpep_pickup_datetime",
     dropoff_column="lpep_dropoff_datetime",
     line_ending="\r\n",
+    parquet_only=(CBD_FEE,),
+    first_month=Month(2014, 1),
 )
 
 YELLOW = TaxiType(
@@ -151,9 +204,90 @@ YELLOW = TaxiType(
     ),
     pickup_column="tpep_pickup_datetime",
     dropoff_column="tpep_dropoff_datetime",
+    parquet_only=(AIRPORT_FEE, CBD_FEE),
+    parquet_first_month=Month(2011, 1),
+    parquet_first_reason="the 2009 and 2010 yellow parquet files locate trips by longitude and "
+    "latitude, not by taxi zone, and are not supported",
 )
 
-TAXI_TYPES: dict[str, TaxiType] = {taxi.name: taxi for taxi in (GREEN, YELLOW)}
+BASE = Text(10)
+DISPATCHING_BASE = Column(
+    "dispatching_base_num", BASE, "The TLC license of the base that dispatched the trip."
+)
+PICKUP = Column("pickup_datetime", Timestamp(), "When the trip started.", nullable=False)
+
+FHV = TaxiType(
+    name="fhv",
+    description="For-hire vehicles (community cars, black cars, luxury limousines) other than "
+    "the high-volume services.",
+    columns=(
+        DISPATCHING_BASE,
+        PICKUP,
+        Column(
+            "dropOff_datetime", Timestamp(), "When the trip ended.", aliases=("dropoff_datetime",)
+        ),
+        Column("PUlocationID", Integer(), "The TLC taxi zone of the pickup; empty if unknown."),
+        Column("DOlocationID", Integer(), "The TLC taxi zone of the drop-off; empty if unknown."),
+        Column("SR_Flag", Integer(), "1 for a shared ride (pooled), empty otherwise."),
+        Column(
+            "Affiliated_base_number", BASE, "The license of the base the vehicle is affiliated to."
+        ),
+    ),
+    pickup_column="pickup_datetime",
+    dropoff_column="dropOff_datetime",
+    first_month=Month(2015, 1),
+)
+
+
+def _flag(name: str, what: str) -> Column:
+    return Column(name, Text(1), f"Y if {what}, N if not.")
+
+
+FHVHV = TaxiType(
+    name="fhvhv",
+    description="High-volume for-hire services (Uber, Lyft, Via, Juno): over 10,000 trips a "
+    "day each.",
+    columns=(
+        Column(
+            "hvfhs_license_num",
+            Text(6),
+            "The service's TLC license: HV0002 Juno, HV0003 Uber, HV0004 Via, HV0005 Lyft.",
+        ),
+        DISPATCHING_BASE,
+        PICKUP,
+        Column("dropoff_datetime", Timestamp(), "When the trip ended."),
+        Column("PULocationID", Integer(), "The TLC taxi zone of the pickup."),
+        Column("DOLocationID", Integer(), "The TLC taxi zone of the drop-off."),
+        Column("SR_Flag", Integer(), "1 if the passenger asked for a shared ride (CSV only)."),
+    ),
+    pickup_column="pickup_datetime",
+    dropoff_column="dropoff_datetime",
+    csv_only=frozenset({"SR_Flag"}),
+    parquet_only=(
+        Column("originating_base_num", BASE, "The base that received the original request."),
+        Column("request_datetime", Timestamp(), "When the passenger asked for the ride."),
+        Column("on_scene_datetime", Timestamp(), "When the driver arrived at the pickup."),
+        Column("trip_miles", MILES, "Miles driven with the passenger."),
+        Column("trip_time", Integer(), "Seconds driven with the passenger."),
+        _money("base_passenger_fare", "The fare before tolls, tips, taxes and fees, USD."),
+        _money("tolls", "Tolls paid on the trip, USD."),
+        _money("bcf", "The Black Car Fund charge, USD."),
+        _money("sales_tax", "New York State sales tax, USD."),
+        CONGESTION,
+        AIRPORT_FEE,
+        _money("tips", "Tips, USD."),
+        _money("driver_pay", "What the driver was paid, before tolls and tips, USD."),
+        _flag("shared_request_flag", "the passenger agreed to a shared ride"),
+        _flag("shared_match_flag", "the passenger shared the vehicle with another booking"),
+        _flag("access_a_ride_flag", "the trip was administered for the MTA's Access-A-Ride"),
+        _flag("wav_request_flag", "the passenger asked for a wheelchair-accessible vehicle"),
+        _flag("wav_match_flag", "the trip was in a wheelchair-accessible vehicle"),
+        CBD_FEE,
+    ),
+    first_month=Month(2019, 2),
+)
+
+TAXI_TYPES: dict[str, TaxiType] = {taxi.name: taxi for taxi in (GREEN, YELLOW, FHV, FHVHV)}
 ALL = "all"
 
 

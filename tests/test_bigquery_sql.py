@@ -270,8 +270,11 @@ def test_bigquery_key_matches_duckdb_on_real_rows(first_run, shared_tlc):
     con.execute(
         "create table t (" + ", ".join(f'"{c}" {ddl[kinds[c]]}' for c in GREEN.column_names) + ")"
     )
+    for column in GREEN.parquet_only:  # the columns only parquet files carry: NULL in a CSV
+        con.execute(f'alter table t add column "{column.name}" decimal(38,9)')
+    names = ", ".join(f'"{c}"' for c in GREEN.column_names)
     for line in sample:
         values = [None if raw == "" else raw for raw in line.rstrip("\r").split(",")]
-        con.execute(f"insert into t values ({', '.join('?' * len(values))})", values)
+        con.execute(f"insert into t ({names}) values ({', '.join('?' * len(values))})", values)
     bigquery_keys = [row[0] for row in con.execute(f"select {duckdb_sql} from t").fetchall()]
     assert bigquery_keys == [green_key(line) for line in sample]

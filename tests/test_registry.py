@@ -22,9 +22,10 @@ def thin_files(taxi: str) -> dict[str, str]:
     """What a new taxi type needs besides its registry entry: these two files, exactly."""
     return {
         f"dbt_project/models/staging/stg_tlc__{taxi}_trips.sql": (
-            f"-- {taxi.capitalize()} trips as landed, typed and keyed: see "
-            "macros/trips/tlc_staged_trips.sql.\n\n"
-            f"{{{{ tlc_staged_trips('{taxi}', source('tlc', '{taxi}_tripdata_ext')) }}}}\n"
+            f"-- Every landed {taxi} trip, CSV and parquet, typed and keyed "
+            "(macros/trips/tlc_staged_view.sql).\n\n"
+            f"{{{{ tlc_staged_view('{taxi}', source('tlc', '{taxi}_tripdata_ext'), "
+            f"source('tlc', '{taxi}_tripdata_parquet_ext')) }}}}\n"
         ),
         f"dbt_project/models/core/{taxi}_tripdata.sql": (
             f"-- Every {taxi} trip landed, once: the tlc_merged materialization merges one file "

@@ -29,7 +29,9 @@ DEMO_ROWS = {"green": 20_000, "yellow": 30_000}
 
 def run_demo(mirror: Path | None = None) -> int:
     mirror = (mirror or PROJECT_ROOT / "demo" / "mirror").resolve()
-    settings = load_settings({**os.environ, "TLC_SOURCE_URL": str(mirror)})
+    settings = load_settings(
+        {**os.environ, "TLC_SOURCE_URL": str(mirror), "TLC_SOURCE_FORMAT": "csv"}
+    )
     taxis = [TAXI_TYPES[name] for name in DEMO_TAXIS]
     _refuse_real_data(settings, taxis, mirror)
     print("taxi-elt demo: SYNTHETIC data (seeded, realistic shape), no internet needed.")

@@ -11,7 +11,14 @@ from loader.months import Month
 from loader.taxis import TaxiType
 
 
-def run_purge(settings: Settings, taxis: list[TaxiType], month: Month, *, yes: bool) -> int:
+def run_purge(
+    settings: Settings,
+    taxis: list[TaxiType],
+    month: Month,
+    formats: list[str] | None = None,
+    *,
+    yes: bool,
+) -> int:
     landing = open_landing(settings)
     if not yes:
         raise UsageError(
@@ -19,24 +26,32 @@ def run_purge(settings: Settings, taxis: list[TaxiType], month: Month, *, yes: b
         )
     purged = []
     for taxi in taxis:
-        with landing.lock(file_lock(taxi, month)):
-            try:
-                record = read_record(landing, taxi, month)
-            except ManifestError:
-                record = None  # a malformed record is exactly what purge is for
-            # The manifest record goes first: a crash in between leaves a file nobody merges,
-            # which the next load of the month repairs, never a record without its file.
-            had_record = landing.delete(manifest_relpath(taxi, month))
-            had_file = landing.delete(landed_relpath(taxi, month))
-        if not (had_record or had_file):
-            print(f"nothing landed for {taxi.name} {month}")
-            continue
-        rows = f" ({record.rows:,} rows)" if record else ""
-        print(
-            f"purged     {taxi.landed_name(month)}{rows}: removed "
-            f"{landing.file_uri(landed_relpath(taxi, month))} and its manifest record"
-        )
-        purged.append(taxi)
+        found = False
+        for file_format in formats or ["csv"]:
+            with landing.lock(file_lock(taxi, month)):
+                try:
+                    record = read_record(landing, taxi, month, file_format)
+                except ManifestError:
+                    record = None  # a malformed record is exactly what purge is for
+                # The manifest record goes first: a crash in between leaves a file nobody
+                # merges, which the next load of the month repairs, never a record without
+                # its file.
+                had_record = landing.delete(manifest_relpath(taxi, month, file_format))
+                had_file = landing.delete(landed_relpath(taxi, month, file_format))
+            if not (had_record or had_file):
+                continue
+            found = True
+            rows = f" ({record.rows:,} rows)" if record else ""
+            print(
+                f"purged     {taxi.landed_name(month, file_format)}{rows}: removed "
+                f"{landing.file_uri(landed_relpath(taxi, month, file_format))} and its "
+                "manifest record"
+            )
+        if found:
+            purged.append(taxi)
+        else:
+            shown = "" if formats is None or len(formats) > 1 else f" as {formats[0]}"
+            print(f"nothing landed for {taxi.name} {month}{shown}")
     for taxi in purged:
         print(
             f"Its rows stay in {taxi.name}_tripdata until `dbt build --full-refresh --select "

@@ -18,7 +18,9 @@ from loader.landing.manifest import (
 from loader.merge_log import MergedFile, read_merged_files
 from loader.output import megabytes
 
-_NAME = re.compile(r"(?P<taxi>[a-z]+)_tripdata_(?P<month>[0-9]{4}-[0-9]{2})\.(csv|json)")
+_NAME = re.compile(
+    r"(?P<taxi>[a-z]+)_tripdata_(?P<month>[0-9]{4}-[0-9]{2})\.(?P<format>csv|parquet|json)"
+)
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ def merge_problem(record: ManifestRecord, entry: MergedFile | None) -> str | Non
     if entry.status == "unreadable":
         return (
             f"unreadable: the warehouse could not read it ({entry.problem}); purge it and "
-            f"load it again (make purge MONTH={record.month} TAXI={record.taxi})"
+            f"load it again (make purge MONTH={record.month} TAXI={record.taxi} "
+            f"FORMAT={record.file_format})"
         )
     if entry.rows_read != record.rows:
         return f"dbt read {entry.rows_read:,} rows, the manifest says {record.rows:,}"
@@ -126,7 +129,8 @@ def _not_landed(landing: Landing, entry: MergedFile) -> FileStatus:
     if landing.stat(record_file_relpath(entry.taxi, entry.filename)) is not None:
         problem = (
             f"its manifest record is gone but the file is still landed: load it again "
-            f"(make load MONTH={month} TAXI={taxi}) to record it; a --full-refresh now would "
+            f"(make load MONTH={month} TAXI={taxi}{_source_format(entry.filename)}) to record "
+            "it; a --full-refresh now would "
             "drop its rows"
         )
     else:
@@ -156,7 +160,7 @@ def run_status(settings: Settings, *, as_json: bool = False, verify: bool = Fals
 
 def status_table(statuses: list[FileStatus]) -> str:
     header = (
-        f"{'taxi':<7}{'month':<9}{'size':>10}{'rows landed':>13}{'rows merged':>13}"
+        f"{'taxi':<7}{'month':<9}{'format':<8}{'size':>10}{'rows landed':>13}{'rows merged':>13}"
         f"{'duplicates':>12}  {'merged':<11}{'landed at (UTC)':<20}"
     )
     lines = [header, "-" * len(header)]
@@ -169,7 +173,8 @@ def status_table(statuses: list[FileStatus]) -> str:
         landed = "-" if status.rows_landed is None else f"{status.rows_landed:,}"
         when = (status.landed_at or "-")[:19].replace("T", " ")
         lines.append(
-            f"{status.taxi:<7}{status.month:<9}{size:>10}{landed:>13}{merged:>13}"
+            f"{status.taxi:<7}{status.month:<9}{_format(status.file):<8}{size:>10}{landed:>13}"
+            f"{merged:>13}"
             f"{duplicates:>12}  {_merged_word(status):<11}{when:<20}"
         )
         if status.problem:
@@ -182,10 +187,19 @@ def status_table(statuses: list[FileStatus]) -> str:
     duplicates = sum(status.duplicates_removed or 0 for status in statuses)
     lines.append("-" * len(header))
     lines.append(
-        f"{'total':<16}{'':>10}{landed:>13,}{merged_rows:>13,}{duplicates:>12,}  "
+        f"{'total':<24}{'':>10}{landed:>13,}{merged_rows:>13,}{duplicates:>12,}  "
         f"{sum(status.reconciled for status in statuses)}/{len(statuses)} reconciled"
     )
     return "\n".join(lines)
+
+
+def _source_format(file: str) -> str:
+    return " TLC_SOURCE_FORMAT=parquet" if file.endswith(".parquet") else ""
+
+
+def _format(file: str) -> str:
+    name = _NAME.search(file)
+    return name["format"] if name and name["format"] != "json" else "?"
 
 
 def _merged_word(status: FileStatus) -> str:

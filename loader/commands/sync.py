@@ -57,13 +57,22 @@ def run_sync(
         warmup = DbtWarmup() if build else None  # dbt's import overlaps the probes and loads
         now = now or datetime.now(timezone.utc)
         due = due_months(now, settings.schedule_tz, settings.sync_from)
-        landed = {(record.taxi, record.month) for record in landed_records(landing)}
+        landed = {
+            (record.taxi, record.month)
+            for record in landed_records(landing)
+            if record.file_format == settings.source_format
+        }
+        # Months before a type was first published are not due for it.
         missing = [
             (taxi, month)
             for month in due
             for taxi in taxis
             if (taxi.name, str(month)) not in landed
+            and month >= taxi.first_published(settings.source_format)
         ]
+        due_files = sum(
+            month >= taxi.first_published(settings.source_format) for month in due for taxi in taxis
+        )
         published, probe_failures = _published(settings, missing, jobs)
         waiting = len(missing) - len(published) - len(probe_failures)
         span = f"{due[0]}..{due[-1]}" if due else "none"
@@ -71,7 +80,7 @@ def run_sync(
             if not as_json:
                 console.line(
                     f"sync at {now.astimezone(settings.schedule_tz):%Y-%m-%d %H:%M %Z}: due "
-                    f"{span}, {len(due) * len(taxis) - len(missing)} landed, {len(published)} "
+                    f"{span}, {due_files - len(missing)} landed, {len(published)} "
                     f"to load, {waiting} not published yet"
                 )
             results, failures = land_many(settings, published, jobs=jobs, console=console)

@@ -1,7 +1,9 @@
 """The landing's layout: every path and object name the loader and dbt agree on, in one place.
 
-<landing>/<taxi>/<taxi>_tripdata_YYYY-MM.csv     published files (what dbt reads)
-<landing>/_manifest/<taxi>_tripdata_YYYY-MM.json one record per published file
+<landing>/<taxi>/<taxi>_tripdata_YYYY-MM.csv     published files (what dbt reads), CSV
+<landing>/<taxi>/<taxi>_tripdata_YYYY-MM.parquet   or parquet (TLC_SOURCE_FORMAT=parquet)
+<landing>/_manifest/<taxi>_tripdata_YYYY-MM.json one record per published CSV file
+<landing>/_manifest/<taxi>_tripdata_YYYY-MM.parquet.json   and per parquet file
 <landing>/<taxi>/.<file>.<pid>-<token>.part      files being written (dbt never reads them)
 <landing>/_locks/<key>.lock                      loads of one file take turns
 <landing>/_runs/<run id>.json                    what each load, backfill and sync did
@@ -20,8 +22,8 @@ MANIFEST_DIR = "_manifest"
 RUNS_DIR = "_runs"
 
 
-def landed_relpath(taxi: TaxiType, month: Month) -> str:
-    return f"{taxi.name}/{taxi.landed_name(month)}"
+def landed_relpath(taxi: TaxiType, month: Month, file_format: str = "csv") -> str:
+    return f"{taxi.name}/{taxi.landed_name(month, file_format)}"
 
 
 def record_file_relpath(taxi: str, file: str) -> str:
@@ -29,9 +31,10 @@ def record_file_relpath(taxi: str, file: str) -> str:
     return f"{taxi}/{file}"
 
 
-def manifest_relpath(taxi: TaxiType, month: Month) -> str:
+def manifest_relpath(taxi: TaxiType, month: Month, file_format: str = "csv") -> str:
     """One flat folder, so a single wildcard (`_manifest/*.json`) reads it on both engines."""
-    return f"{MANIFEST_DIR}/{taxi.file_stem(month)}.json"
+    suffix = ".json" if file_format == "csv" else f".{file_format}.json"
+    return f"{MANIFEST_DIR}/{taxi.file_stem(month)}{suffix}"
 
 
 def is_manifest_relpath(relpath: str) -> bool:

@@ -23,6 +23,8 @@ from loader.landing.layout import (
 from loader.months import Month
 from loader.taxis import TAXI_TYPES, TaxiType
 
+FORMATS = ("csv", "parquet")  # what a landed file can be (loader.config.SOURCE_FORMATS)
+
 _CRC32C = re.compile(r"[A-Za-z0-9+/]{6}==")
 
 
@@ -69,7 +71,9 @@ class ManifestRecord:
         taxi = TAXI_TYPES.get(self.taxi) if isinstance(self.taxi, str) else None
         if taxi is None:
             raise ValueError(f"unknown taxi {str(self.taxi)[:20]!r}")
-        if self.file != taxi.landed_name(Month.parse(self.month)):
+        if self.file not in {
+            taxi.landed_name(Month.parse(self.month), file_format) for file_format in FORMATS
+        }:
             raise ValueError(f"file {str(self.file)[:60]!r} does not match {self.month}")
         if not isinstance(self.crc32c, str) or not _CRC32C.fullmatch(self.crc32c):
             raise ValueError("crc32c is not a base64 CRC32C")
@@ -83,16 +87,30 @@ class ManifestRecord:
     def file_relpath(self) -> str:
         return record_file_relpath(self.taxi, self.file)
 
+    @property
+    def file_format(self) -> str:
+        return self.file.rpartition(".")[2]
 
-def read_record(landing: Landing, taxi: TaxiType, month: Month) -> ManifestRecord | None:
-    relpath = manifest_relpath(taxi, month)
+
+def read_record(
+    landing: Landing, taxi: TaxiType, month: Month, file_format: str = "csv"
+) -> ManifestRecord | None:
+    relpath = manifest_relpath(taxi, month, file_format)
     text = landing.read_text(relpath)
-    return ManifestRecord.from_json(text, landing.file_uri(relpath)) if text else None
+    if not text:
+        return None
+    record = ManifestRecord.from_json(text, landing.file_uri(relpath))
+    if record.file_format != file_format or (record.taxi, record.month) != (taxi.name, str(month)):
+        raise ManifestError(
+            f"{landing.file_uri(relpath)} is malformed (it describes {record.file[:60]!r}); "
+            "purge the month with `make purge MONTH=YYYY-MM TAXI=<taxi>` and load it again"
+        )
+    return record
 
 
 def write_record(landing: Landing, record: ManifestRecord) -> None:
     taxi, month = TAXI_TYPES[record.taxi], Month.parse(record.month)
-    landing.write_text(manifest_relpath(taxi, month), record.to_json())
+    landing.write_text(manifest_relpath(taxi, month, record.file_format), record.to_json())
 
 
 def landed_records(

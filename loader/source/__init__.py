@@ -33,8 +33,11 @@ class Download:
             close()
 
 
-def month_url(base_url: str, taxi: TaxiType, month: Month) -> str:
-    """<base>/<taxi>/<taxi>_tripdata_YYYY-MM.csv.gz (the release download layout)."""
+def month_url(base_url: str, taxi: TaxiType, month: Month, file_format: str = "csv") -> str:
+    """<base>/<taxi>/<taxi>_tripdata_YYYY-MM.csv.gz (the CSV backups' release layout), or
+    <base>/<taxi>_tripdata_YYYY-MM.parquet (the TLC's own, one flat folder)."""
+    if file_format == "parquet":
+        return f"{base_url}/{taxi.source_name(month, file_format)}"
     return f"{base_url}/{taxi.name}/{taxi.source_name(month)}"
 
 
@@ -54,11 +57,12 @@ class Source:
 
     def __init__(self, settings: Settings) -> None:
         self.base_url = settings.source_url
+        self.file_format = settings.source_format
         self.timeout = settings.http_timeout
         self._http = None
 
     def url_for(self, taxi: TaxiType, month: Month) -> str:
-        return month_url(self.base_url, taxi, month)
+        return month_url(self.base_url, taxi, month, self.file_format)
 
     @property
     def is_http(self) -> bool:

@@ -22,18 +22,28 @@
 
 
 {% macro surrogate_key_text(columns) %}
-    {#- concat(coalesce(<canonical c1>, '_null_'), '|', coalesce(<canonical c2>, '_null_'), ...) -#}
+    {#- concat(coalesce(<canonical c1>, '_null_'), '|', coalesce(<canonical c2>, '_null_'), ...)
+        and then, for each column one file format lacks (`keyed_when_set`), '|<name>=<canonical>'
+        only when it is set: a row from a format without the column, or with it empty, keeps
+        the key it has without it, so CSV and parquet give the same trip the same key. -#}
     {%- if columns | length == 0 and execute -%}
         {{ exceptions.raise_compiler_error("surrogate_key needs at least one column") }}
     {%- endif -%}
     {%- set parts = [] -%}
+    {%- set optional = [] -%}
     {%- for column in columns -%}
         {%- if column is mapping -%}
             {%- set name, data_type = column.name, column.data_type -%}
         {%- else -%}
             {%- set name, data_type = column, 'varchar' -%}
         {%- endif -%}
-        {%- do parts.append("coalesce(" ~ canonical_text(adapter.quote(name), data_type) ~ ", '_null_')") -%}
+        {%- set canonical = canonical_text(adapter.quote(name), data_type) -%}
+        {%- if column is mapping and column.get('keyed_when_set') -%}
+            {%- do optional.append("case when " ~ adapter.quote(name) ~ " is null then '' else concat('|"
+                ~ name ~ "=', " ~ canonical ~ ") end") -%}
+        {%- else -%}
+            {%- do parts.append("coalesce(" ~ canonical ~ ", '_null_')") -%}
+        {%- endif -%}
     {%- endfor -%}
-    {{- return("concat(" ~ parts | join(", '|', ") ~ ")") -}}
+    {{- return("concat(" ~ (parts | join(", '|', ")) ~ (", " ~ optional | join(", ") if optional else "") ~ ")") -}}
 {% endmacro %}

@@ -12,11 +12,16 @@
     {%- set spec = tlc_taxi(taxi) -%}
     {%- set rejects = {'scan': 'tlc_rejects_scan', 'table': 'tlc_rejects'} -%}
     {%- do run_query("drop table if exists " ~ rejects.table ~ "; drop table if exists " ~ rejects.scan) -%}
-    {%- set reader = tlc_duckdb_reader(spec.source, file.uri, rejects=rejects, filename=false) -%}
+    {%- if file.format == 'parquet' -%}
+        {#- Parquet is typed: the loader checked every value and wrote the canonical schema. -#}
+        {%- set reader = tlc_duckdb_reader(spec.parquet, file.uri, filename=false) -%}
+    {%- else -%}
+        {%- set reader = tlc_duckdb_reader(spec.source, file.uri, rejects=rejects, filename=false) -%}
+    {%- endif -%}
     {#- Without source_uri: the step knows its file, and a long path on every row costs memory. -#}
     {%- do run_query("create or replace temp table tlc_staged as\nselect * exclude (source_uri) from (\n"
-        ~ tlc_staged_trips(taxi, reader, uri=file.uri) ~ "\n)") -%}
-    {%- set rejected = run_query(
+        ~ tlc_staged_trips(taxi, reader, uri=file.uri, file_format=file.format) ~ "\n)") -%}
+    {%- set rejected = [0] if file.format == 'parquet' else run_query(
         "select count(*), min(line), arg_min(column_name, line), arg_min(error_message, line) from "
         ~ rejects.table).rows[0] -%}
     {%- if rejected[0] > 0 -%}
@@ -38,7 +43,8 @@
         instead of a failed build. -#}
     {%- set staged = api.Relation.create(database=target_relation.database,
         schema=target_relation.schema, identifier=target_relation.identifier ~ '__tlc_staged') -%}
-    {%- set source = tlc_taxi(taxi).source -%}
+    {%- set spec = tlc_taxi(taxi) -%}
+    {%- set source = spec.parquet if file.format == 'parquet' else spec.source -%}
     {%- set ext = api.Relation.create(database=source.database, schema=source.schema,
         identifier=source.identifier) -%}
     {%- set script -%}
@@ -46,7 +52,8 @@
             create or replace table {{ staged }}
             options (expiration_timestamp = timestamp_add(current_timestamp(), interval 1 day))
             as
-            {{ tlc_staged_trips(taxi, ext, where="_FILE_NAME = '" ~ file.uri ~ "'") }};
+            {{ tlc_staged_trips(taxi, ext, where="_FILE_NAME = '" ~ file.uri ~ "'",
+                file_format=file.format) }};
             select '' as problem;
         exception when error then
             select @@error.message as problem;

@@ -40,6 +40,7 @@
     {%- else -%}
         {%- set build_relation = target_relation -%}
         {%- set log_relation = merge_log -%}
+        {%- do tlc_add_missing_columns(taxi, target_relation) -%}
         {%- set replaced = files | selectattr('merged_before') | list -%}
         {%- if replaced -%}
             {#- Their old rows and log rows go first, in one transaction: a crash after it
@@ -56,9 +57,10 @@
     {%- for file in files -%}
         {%- set problem = tlc_merge_file(taxi, build_relation, file, log_relation) -%}
         {%- if problem -%}
-            {%- set month = file.file[-11:-4] -%}
+            {%- set again = " TLC_SOURCE_FORMAT=parquet" if file.format == 'parquet' else "" -%}
             {%- do unreadable.append(file.file ~ " is unreadable (" ~ problem ~ "): make purge MONTH="
-                ~ month ~ " TAXI=" ~ taxi ~ " && make load MONTH=" ~ month ~ " TAXI=" ~ taxi) -%}
+                ~ file.month ~ " TAXI=" ~ taxi ~ " FORMAT=" ~ file.format ~ " && make load MONTH="
+                ~ file.month ~ " TAXI=" ~ taxi ~ again) -%}
         {%- endif -%}
         {%- do adapter.commit() -%}
     {%- endfor -%}

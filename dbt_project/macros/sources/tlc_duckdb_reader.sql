@@ -15,6 +15,16 @@
     {%- endfor -%}
     {%- set source = location if location is string and location.startswith('[')
         else "'" ~ location ~ "'" -%}
+    {%- if node.external.file_format == 'parquet' -%}
+        {#- The loader writes every parquet file in one canonical schema: read by name. -#}
+        {%- set names = [] -%}
+        {%- for column in node.columns.values() if column.name != 'filename' -%}
+            {%- do names.append(adapter.quote(column.name)) -%}
+        {%- endfor -%}
+        {{ return("(select " ~ (names + (['filename'] if filename else [])) | join(", ")
+            ~ " from read_parquet(" ~ source ~ ", filename = " ~ (filename | string | lower)
+            ~ ")) as parquet_file") }}
+    {%- endif -%}
     {%- if (node.external.file_format or 'csv') == 'json' -%}
         {{ return("read_json(" ~ source ~ ", " ~ (options + [
             "format = 'newline_delimited'",

@@ -46,7 +46,10 @@
     {%- set file_format = node.external.file_format or 'csv' -%}
     {%- set columns = [] -%}
     {%- for column in node.columns.values() if column.name != 'filename' -%}
+        {#- The loader writes parquet timestamps without a zone, which BigQuery reads as
+            DATETIME; staging casts them to TIMESTAMP (UTC), as the CSV values are read. -#}
         {%- set physical = 'NUMERIC' if file_format == 'csv' and type_kind(column.data_type) == 'integer'
+            else 'DATETIME' if file_format == 'parquet' and type_kind(column.data_type) == 'timestamp'
             else tlc_bigquery_type(column.data_type) -%}
         {%- do columns.append(adapter.quote(column.name) ~ " " ~ physical) -%}
     {%- endfor -%}
@@ -61,6 +64,8 @@
             "allow_jagged_rows = false",
             "max_bad_records = 0",
         ] -%}
+    {%- elif file_format == 'parquet' -%}
+        {%- set options = ["format = 'PARQUET'", "uris = ['" ~ location ~ "']"] -%}
     {%- elif file_format == 'json' -%}
         {%- set options = [
             "format = 'NEWLINE_DELIMITED_JSON'",

@@ -5,12 +5,18 @@
 
 {% macro default__tlc_landed_files_now(taxi) %}
     {#- DuckDB stats the files (read_blob without its content column reads no data). -#}
-    {%- set location = tlc_checked_location(tlc_taxi(taxi).source.external.location) if execute else '' -%}
-    {%- if not execute or run_query("select count(*) from glob('" ~ location ~ "')").columns[0].values()[0] == 0 -%}
-        {{ return("select cast(null as varchar) as filename, cast(null as bigint) as bytes_now where false") }}
+    {%- set selects = ["select cast(null as varchar) as filename, cast(null as bigint) as bytes_now where false"] -%}
+    {%- if execute -%}
+        {%- set spec = tlc_taxi(taxi) -%}
+        {%- for node in [spec.source, spec.parquet] if node -%}
+            {%- set location = tlc_checked_location(node.external.location) -%}
+            {%- if run_query("select count(*) from glob('" ~ location ~ "')").columns[0].values()[0] > 0 -%}
+                {%- do selects.append("select parse_filename(filename) as filename, size as bytes_now from read_blob('"
+                    ~ location ~ "')") -%}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endif -%}
-    {{ return("select parse_filename(filename) as filename, size as bytes_now from read_blob('"
-        ~ location ~ "')") }}
+    {{ return(selects | join("\nunion all\n")) }}
 {% endmacro %}
 
 {% macro bigquery__tlc_landed_files_now(taxi) %}

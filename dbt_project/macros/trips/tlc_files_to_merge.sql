@@ -43,7 +43,8 @@
     {%- endset -%}
     {%- set landed = [] -%}
     {%- for row in run_query(query).rows -%}
-        {%- if not modules.re.fullmatch(taxi ~ '_tripdata_[0-9]{4}-[0-9]{2}[.]csv', row[0])
+        {%- set name = modules.re.fullmatch(taxi ~ '_tripdata_([0-9]{4}-[0-9]{2})[.](csv|parquet)', row[0]) -%}
+        {%- if not name
             or not modules.re.fullmatch('[A-Za-z0-9+/]{6}==', row[1])
             or not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+', row[3]) -%}
             {{ exceptions.raise_compiler_error(
@@ -53,6 +54,8 @@
         {%- set merged = row[4] is not none and row[6] == 'merged' -%}
         {%- do landed.append({
             'file': row[0],
+            'month': name.group(1),
+            'format': name.group(2),
             'uri': tlc_file_uri(taxi, row[0]),
             'crc32c': row[1],
             'rows': row[2] | int,

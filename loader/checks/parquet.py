@@ -1,0 +1,227 @@
+"""Check a downloaded TLC parquet file against the registry, and write it canonical.
+
+A parquet file's footer comes last, so the file is checked once it is downloaded and before
+anything is published: its schema against the registry (names case-insensitively, with the
+known drifts: `Airport_fee`, `cbd_congestion_fee` only from 2025, timestamps in ns or us,
+integers written as doubles), the row count in the footer, and every value, a row group at a
+time (memory bounded by one row group). What lands is the same rows in one canonical schema:
+every parquet column of the type in registry order and name, integers int64, decimals
+decimal128 at their declared precision and scale, timestamps in microseconds without a zone,
+text as UTF-8 strings; a column the file lacks is NULL. Both warehouses then read every landed
+parquet file the same way, and the same trip gives the same key as from a CSV backup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from loader.errors import ValidationError
+from loader.months import Month
+from loader.schema import Column, Decimal, Integer, Text, Timestamp
+from loader.taxis import TaxiType
+
+BATCH_ROWS = 131_072
+_INT64 = (-(2**63), 2**63 - 1)
+_SHOWN = 40
+# Columns of files that locate trips by coordinates (the 2009-2010 ones).
+_COORDINATES = {"pickup_longitude", "start_lon"}
+
+
+def canonical_type(column: Column) -> pa.DataType:
+    kind = column.type
+    if isinstance(kind, Integer):
+        return pa.int64()
+    if isinstance(kind, Decimal):
+        return pa.decimal128(kind.precision, kind.scale)
+    if isinstance(kind, Timestamp):
+        return pa.timestamp("us")
+    return pa.string()
+
+
+def canonical_schema(taxi: TaxiType) -> pa.Schema:
+    return pa.schema(
+        [pa.field(c.name, canonical_type(c), nullable=c.nullable) for c in taxi.parquet_columns]
+    )
+
+
+@dataclass(frozen=True)
+class ParquetChecked:
+    rows: int
+    bytes_written: int
+
+
+class ParquetCheck:
+    """`land(path, sink)` checks the file at `path` and writes it canonical to `sink`."""
+
+    def __init__(self, taxi: TaxiType, month: Month, name: str) -> None:
+        self.taxi = taxi
+        self.month = month
+        self.name = name  # e.g. "green 2021-01": the start of every message
+
+    def land(self, path: Path, sink: BinaryIO) -> ParquetChecked:
+        file = self._open(path)
+        mapping = self._match_columns(file.schema_arrow)
+        schema = canonical_schema(self.taxi)
+        rows = 0
+        writer = pq.ParquetWriter(sink, schema, compression="snappy")
+        try:
+            for batch in self._batches(file, mapping):
+                table = self._canonical(batch, mapping, schema, rows)
+                writer.write_table(table)
+                rows += batch.num_rows
+        finally:
+            writer.close()
+        footer = file.metadata.num_rows
+        if rows != footer:
+            self._fail(f"holds {rows:,} rows where its footer says {footer:,}")
+        if rows == 0:
+            self._fail("has no rows")
+        return ParquetChecked(rows=rows, bytes_written=sink.tell())
+
+    # -- structure ---------------------------------------------------------------------------
+
+    def _open(self, path: Path) -> pq.ParquetFile:
+        try:
+            return pq.ParquetFile(path)
+        except (pa.ArrowException, OSError) as error:
+            self._fail(f"is not a readable parquet file ({_first_line(error)})")
+
+    def _match_columns(self, schema: pa.Schema) -> dict[str, str]:
+        """Registry name -> the file's column name, for the columns the file has."""
+        names = schema.names
+        if _COORDINATES & {n.casefold() for n in names}:
+            why = self.taxi.parquet_first_reason or "files without taxi zones are not supported"
+            self._fail(f"locates trips by longitude and latitude, not by taxi zone: {why}")
+        columns = self.taxi.parquet_columns
+        unknown = [n for n in names if not any(c.matches(n) for c in columns)]
+        if unknown:
+            self._fail(
+                f"has columns the {self.taxi.name} registry does not know: {_names(unknown)} "
+                "(loader/taxis.py)"
+            )
+        mapping: dict[str, str] = {}
+        for column in columns:
+            found = [n for n in names if column.matches(n)]
+            if len(found) > 1:
+                self._fail(f"has the column {column.name} twice: {_names(found)}")
+            if found:
+                mapping[column.name] = found[0]
+        optional = {c.name for c in self.taxi.parquet_only}
+        missing = [c.name for c in columns if c.name not in mapping and c.name not in optional]
+        if missing:
+            self._fail(
+                f"is not a {self.taxi.name} trip file: missing columns {_names(missing)} "
+                f"(is it a {self.taxi.name} file?)"
+            )
+        for column in columns:
+            if column.name in mapping:
+                self._check_type(column, schema.field(mapping[column.name]).type)
+        return mapping
+
+    def _check_type(self, column: Column, data_type: pa.DataType) -> None:
+        kind = column.type
+        numeric = pa.types.is_integer(data_type) or pa.types.is_floating(data_type)
+        if isinstance(kind, Integer):
+            fits = numeric
+        elif isinstance(kind, Decimal):
+            fits = numeric or pa.types.is_decimal(data_type)
+        elif isinstance(kind, Timestamp):
+            fits = pa.types.is_timestamp(data_type) and data_type.tz is None
+        else:
+            fits = pa.types.is_string(data_type) or pa.types.is_large_string(data_type)
+        if not fits and not pa.types.is_null(data_type):
+            self._fail(f"column {column.name} is {data_type}, not {kind.describe()}")
+
+    def _batches(self, file: pq.ParquetFile, mapping: dict[str, str]) -> Iterator[pa.RecordBatch]:
+        try:
+            yield from file.iter_batches(batch_size=BATCH_ROWS, columns=list(mapping.values()))
+        except (pa.ArrowException, OSError) as error:
+            self._fail(f"cannot be read to the end ({_first_line(error)})")
+
+    # -- values ------------------------------------------------------------------------------
+
+    def _canonical(
+        self, batch: pa.RecordBatch, mapping: dict[str, str], schema: pa.Schema, offset: int
+    ) -> pa.Table:
+        arrays = []
+        for column in self.taxi.parquet_columns:
+            target = schema.field(column.name).type
+            if column.name not in mapping:
+                arrays.append(pa.nulls(batch.num_rows, target))
+                continue
+            values = batch.column(mapping[column.name])
+            arrays.append(self._value_check(column, values, target, offset))
+        return pa.Table.from_arrays(arrays, schema=schema)
+
+    def _value_check(
+        self, column: Column, values: pa.Array, target: pa.DataType, offset: int
+    ) -> pa.Array:
+        if pa.types.is_null(values.type):
+            values = pa.nulls(len(values), target)
+        if not column.nullable and values.null_count:
+            self._bad(column, values, pc.is_null(values), offset, "is empty (NULL)")
+        kind = column.type
+        if isinstance(kind, Integer) and pa.types.is_floating(values.type):
+            whole = pc.equal(values, pc.floor(values))
+            inside = pc.and_(
+                pc.greater_equal(values, float(_INT64[0])), pc.less(values, float(_INT64[1]))
+            )
+            self._bad(column, values, pc.invert(pc.and_(whole, inside)), offset, "not an integer")
+        if isinstance(kind, Decimal):
+            return self._decimal(column, kind, values, target, offset)
+        if isinstance(kind, Text):
+            too_long = pc.greater(pc.utf8_length(values), kind.max_length)
+            self._bad(column, values, too_long, offset, f"longer than {kind.max_length} characters")
+        try:
+            return values.cast(target)  # safe: a timestamp with sub-microseconds fails here
+        except pa.ArrowInvalid as error:
+            self._fail(f"column {column.name}: {_first_line(error)}")
+
+    def _decimal(
+        self, column: Column, kind: Decimal, values: pa.Array, target: pa.DataType, offset: int
+    ) -> pa.Array:
+        limit = 10.0 ** (kind.precision - kind.scale)
+        if pa.types.is_decimal(values.type):
+            values = values.cast(pa.float64()) if values.type.scale > kind.scale else values
+        if pa.types.is_floating(values.type) or pa.types.is_integer(values.type):
+            floats = values.cast(pa.float64())
+            scaled = pc.multiply(floats, 10.0**kind.scale)
+            rounded = pc.round(scaled)
+            # Doubles hold cents approximately (0.29 is 0.28999...): within a millionth of a
+            # minor unit is that value; more decimals than the scale is a different value.
+            off = pc.greater(pc.abs(pc.subtract(scaled, rounded)), 1e-6)
+            self._bad(column, values, off, offset, f"has more than {kind.scale} decimals")
+            self._bad(column, values, pc.greater_equal(pc.abs(floats), limit), offset, "too large")
+            # The nearest double to the whole minor units, cast: Arrow rounds to the scale.
+            return pc.divide(rounded, 10.0**kind.scale).cast(target)
+        return values.cast(target)
+
+    def _bad(
+        self, column: Column, values: pa.Array, mask: pa.Array, offset: int, problem: str
+    ) -> None:
+        mask = pc.fill_null(mask, False)
+        if not pc.any(mask).as_py():
+            return
+        index = pc.index(mask, True).as_py()
+        value = values[index].as_py()
+        shown = repr(value) if value is None or len(repr(value)) <= _SHOWN else repr(value)[:_SHOWN]
+        self._fail(f"row {offset + index + 1}, {column.name}: {shown} {problem}")
+
+    def _fail(self, problem: str):
+        raise ValidationError(f"{self.name}: the file {problem}")
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(n[:40] for n in names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0][:160]

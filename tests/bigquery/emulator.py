@@ -279,14 +279,18 @@ def bigquery_type(data_type: str | None, file_format: str = "json") -> str:
         kind = "text"
     else:
         raise ValueError(f"no BigQuery type for {data_type!r}")
-    return _CSV_INTEGER if kind == "integer" and file_format == "csv" else _BQ_TYPES[kind]
+    if kind == "integer" and file_format == "csv":
+        return _CSV_INTEGER
+    if kind == "timestamp" and file_format == "parquet":
+        return "DATETIME"  # the loader's parquet timestamps carry no zone, as BigQuery reads them
+    return _BQ_TYPES[kind]
 
 
 @dataclass(frozen=True)
 class ExternalSource:
     name: str
     suffix: str  # the location after LANDING_URI, e.g. /green/green_tripdata_*.csv
-    file_format: str  # csv | json
+    file_format: str  # csv | parquet | json
     header: bool
     columns: list[tuple[str, str]]  # (name, BigQuery type), `filename` left out
 
@@ -366,24 +370,32 @@ def stage_sources(
         table = f"`{project}.{dataset}.{source.name}`"
         schema = [bigquery.SchemaField(name, kind) for name, kind in source.columns]
         columns = [f"`{name}` {kind}" for name, kind in source.columns]
-        if source.file_format == "csv":
+        if source.file_format in ("csv", "parquet"):
             columns.append("`_FILE_NAME` STRING")
         ddl = f"create or replace table {table} ({', '.join(columns)})"
         bq_client.query(ddl).result(timeout=300)
-        if source.file_format == "csv":
+        if source.file_format in ("csv", "parquet"):
             scratch = f"{project}.{dataset}.{source.name}__load"
-            config = bigquery.LoadJobConfig(
-                source_format=bigquery.SourceFormat.CSV,
-                schema=schema,
-                skip_leading_rows=1 if source.header else 0,
-                field_delimiter=",",
-                quote_character='"',
-                allow_quoted_newlines=True,
-                allow_jagged_rows=False,
-                max_bad_records=0,
-                write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE,
-                create_disposition=bigquery.CreateDisposition.CREATE_IF_NEEDED,
-            )
+            if source.file_format == "csv":
+                config = bigquery.LoadJobConfig(
+                    source_format=bigquery.SourceFormat.CSV,
+                    schema=schema,
+                    skip_leading_rows=1 if source.header else 0,
+                    field_delimiter=",",
+                    quote_character='"',
+                    allow_quoted_newlines=True,
+                    allow_jagged_rows=False,
+                    max_bad_records=0,
+                    write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE,
+                    create_disposition=bigquery.CreateDisposition.CREATE_IF_NEEDED,
+                )
+            else:  # the emulator fills a parquet load by position too: the canonical order
+                config = bigquery.LoadJobConfig(
+                    source_format=bigquery.SourceFormat.PARQUET,
+                    schema=schema,
+                    write_disposition=bigquery.WriteDisposition.WRITE_TRUNCATE,
+                    create_disposition=bigquery.CreateDisposition.CREATE_IF_NEEDED,
+                )
             for uri in uris:
                 job = bq_client.load_table_from_uri(uri, scratch, job_config=config)
                 job.result(timeout=300)

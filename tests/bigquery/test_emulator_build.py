@@ -13,9 +13,12 @@ from __future__ import annotations
 import gzip
 import json
 import time
+import uuid
 
 import pytest
 
+from loader.months import Month
+from loader.sample_data import write_parquet_month
 from loader.taxis import GREEN, TAXI_TYPES
 from tests.bigquery.emulator import bigquery_type, external_sources
 from tests.conftest import GREEN_ROWS
@@ -39,7 +42,14 @@ def test_declared_types_map_as_the_external_table_ddl_does():
     ]
     assert bigquery_type("bigint", "csv") == "NUMERIC"  # "1.0" must load; staging casts
     sources = {source.name: source for source in external_sources()}
-    assert sorted(sources) == sorted([f"{t}_tripdata_ext" for t in TAXI_TYPES] + ["landed_files"])
+    assert sorted(sources) == sorted(
+        [f"{t}_tripdata{kind}_ext" for t in TAXI_TYPES for kind in ("", "_parquet")]
+        + ["landed_files"]
+    )
+    assert sources["green_tripdata_parquet_ext"].file_format == "parquet"
+    assert dict(sources["yellow_tripdata_parquet_ext"].columns)["tpep_pickup_datetime"] == (
+        "DATETIME"
+    )
     assert sources["green_tripdata_ext"].suffix == "/green/green_tripdata_*.csv"
     assert [name for name, _ in sources["green_tripdata_ext"].columns] == list(GREEN.column_names)
     assert sources["landed_files"].file_format == "json"
@@ -175,3 +185,47 @@ def test_build_on_the_emulator(bq_lane, workspace, tmp_path, shared_tlc):
     lane.timings["emulator RSS now MB"] = round(rss.get("VmRSS", 0) / 1024)
     lane.timings["emulator RSS peak MB"] = round(rss.get("VmHWM", 0) / 1024)
     print("\nBigQuery lane:", json.dumps(lane.timings, indent=1))
+
+
+def test_a_parquet_month_of_each_type_on_the_emulator(bq_lane, workspace, tmp_path):
+    """Generated parquet months (the TLC's schemas) land as canonical parquet in the bucket,
+    are staged by parquet load jobs and merge on the emulator to their row counts, with the
+    keys the DuckDB target gives the same files. A dataset and bucket of its own."""
+    from tests.bigquery.emulator import stage_sources
+
+    lane = bq_lane
+    bucket, dataset = f"taxi-pq-{uuid.uuid4().hex[:8]}", "taxi_parquet"
+    lane.storage_client().create_bucket(bucket)
+    landing = f"gs://{bucket}/landing"
+    mirror = tmp_path / "parquet"
+    for taxi in TAXI_TYPES.values():
+        write_parquet_month(mirror, taxi, Month(2021, 3), 2_000, seed=8)
+    env = {"LANDING_URI": landing, "BQ_DATASET": dataset, "TLC_SOURCE_FORMAT": "parquet"}
+    with serve_folder(mirror) as url:
+        load = lane.loader("load", "--month", "2021-03", TLC_SOURCE_URL=url, **env)
+        assert load.returncode == 0, load.stderr
+        duck = workspace.loader("load", "--month", "2021-03", TLC_SOURCE_URL=url,
+                                TLC_SOURCE_FORMAT="parquet")  # fmt: skip
+        assert duck.code == 0, duck.stderr
+    staged = stage_sources(lane.client(), lane.storage_client(), landing_uri=landing,
+                           dataset=dataset)  # fmt: skip
+    for taxi in TAXI_TYPES.values():
+        uri = f"{landing}/{taxi.name}/{taxi.name}_tripdata_2021-03.parquet"
+        assert staged[f"{taxi.name}_tripdata_parquet_ext"].rows == {uri: 2_000}
+    run = lane.dbt("build", **env)
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
+    assert workspace.loader("build").code == 0
+    log = lane.query(
+        f"select taxi, rows_read, rows_merged, duplicates_removed from `taxi-emu.{dataset}."
+        "merge_log` order by taxi"
+    )
+    assert [(taxi, read) for taxi, read, _, _ in log] == [
+        (name, 2_000) for name in sorted(TAXI_TYPES)
+    ]
+    for taxi in TAXI_TYPES.values():
+        table = f"`taxi-emu.{dataset}.{taxi.name}_tripdata`"
+        keys = set(lane.query(f"select unique_row_id, filename from {table}"))
+        duck_keys = set(
+            workspace.query(f"select unique_row_id, filename from {taxi.name}_tripdata")
+        )
+        assert keys == duck_keys and len(keys) > 1_900, taxi.name

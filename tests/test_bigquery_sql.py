@@ -18,7 +18,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from loader.taxis import GREEN
+from loader.taxis import GREEN, YELLOW
 from tests.conftest import PROJECT_ROOT
 from tests.support.bigquery_recorder import QueryResult, parse_bigquery, run_recorded
 from tests.support.dbt_scratch import run_dbt_in
@@ -178,6 +178,19 @@ def test_external_tables_have_the_declared_schema_and_strict_options(first_run):
     assert "ignore_unknown_values" not in options
     manifest = ddl["`demo-project`.`taxi`.`landed_files`"]
     assert "NEWLINE_DELIMITED_JSON" in manifest and "_manifest/*.json" in manifest
+    # The parquet files the loader lands: typed as written (timestamps without a zone are
+    # DATETIME to BigQuery), every column the merged table has except the CSV-only ones.
+    (parquet,) = parse_bigquery(ddl["`demo-project`.`taxi`.`yellow_tripdata_parquet_ext`"])
+    columns = {
+        column.name: column.args["kind"].sql("bigquery")
+        for column in parquet.find_all(exp.ColumnDef)
+    }
+    assert list(columns) == [column.name for column in YELLOW.parquet_columns]
+    assert columns["tpep_pickup_datetime"] == "DATETIME" and columns["VendorID"] == "INT64"
+    assert columns["airport_fee"] == "NUMERIC"
+    (parquet_format,) = parquet.find_all(exp.FileFormatProperty)
+    assert parquet_format.this.sql("bigquery") == "'PARQUET'"
+    assert "yellow/yellow_tripdata_*.parquet" in parquet.sql("bigquery")
 
 
 def test_first_build_is_partitioned_by_month_clustered_by_key_and_swapped_in(first_run):

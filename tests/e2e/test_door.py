@@ -209,7 +209,10 @@ def test_a_file_made_unreadable_behind_our_back_blocks_nothing_else(workspace):
     assert "1 landed file(s) could not be read and were not merged" in build.stdout
     (line,) = [text for text in build.stdout.splitlines() if "is unreadable (" in text]
     assert "green_tripdata_2021-02.csv is unreadable (line 3, lpep_dropoff_datetime:" in line
-    assert "make purge MONTH=2021-02 TAXI=green && make load MONTH=2021-02 TAXI=green" in line
+    assert (
+        "make purge MONTH=2021-02 TAXI=green FORMAT=csv && make load MONTH=2021-02 TAXI=green"
+        in line
+    )
     merged = workspace.query("select filename, count(*) from green_tripdata group by 1 order by 1")
     assert merged == [
         ("green_tripdata_2021-01.csv", GREEN_ROWS["2021-01"]),

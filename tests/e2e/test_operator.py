@@ -127,10 +127,12 @@ def test_a_warehouse_held_open_a_missing_folder_and_two_builds_at_once(workspace
 def test_a_build_with_nothing_landed_says_so(workspace):
     run = workspace.loader("build")
     assert run.code == 0, run.stdout[-2000:]
-    assert (
-        "dbt build: 5 models built, 11 tests passed; no file merged (nothing new was landed)"
-        in (run.stdout)
-    )
+    assert re.search(
+        r"^dbt build: \d+ models built, \d+ tests passed(, \d+ seeds? loaded)?; no file merged "
+        r"\(nothing new was landed\)$",
+        run.stdout,
+        re.M,
+    ), run.stdout[-500:]
 
 
 def test_status_survives_a_broken_record_and_a_lost_one(workspace):
@@ -158,7 +160,9 @@ def test_status_survives_a_broken_record_and_a_lost_one(workspace):
     assert lost.code == 1
     assert "its manifest record is gone but the file is still landed" in lost.stdout
     assert "make load MONTH=2021-02 TAXI=green" in lost.stdout
-    assert re.search(r"green\s+2021-02\s+-\s+-\s+64,572 .*not landed", lost.stdout), lost.stdout
+    assert re.search(r"green\s+2021-02\s+csv\s+-\s+-\s+64,572 .*not landed", lost.stdout), (
+        lost.stdout
+    )
 
 
 def run_on_a_terminal(command: list[str], env: dict[str, str], timeout: float = 300) -> bytes:
@@ -262,9 +266,10 @@ def test_load_and_backfill_keep_a_machine_readable_history(workspace):
         ("2021-01", "unchanged"),
         ("2021-02", "landed"),
     ]
-    assert second["build"].startswith("5 models built, 11 tests passed; merged 2 file(s)"), (
-        second.get("build")
-    )
+    assert re.fullmatch(
+        r"\d+ models built, .*; merged 2 file\(s\), 141,090 rows, 0 duplicates removed",
+        second["build"],
+    ), second.get("build")
     history = [json.loads(path.read_text()) for path in (workspace.landing / "_runs").glob("*")]
     assert [run["run_id"] for run in sorted(history, key=lambda run: run["started_at"])] == [
         summary["run_id"],

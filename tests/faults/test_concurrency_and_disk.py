@@ -100,7 +100,13 @@ def test_gcs_stopped_during_the_upload(workspace, big_month, tmp_path, monkeypat
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            time.sleep(1.9)  # past the first 32 MiB chunk, before the last
+            # Timed from the download's start, not the process's (imports take a while on a
+            # loaded machine): past the first 32 MiB chunk, before the last.
+            deadline = time.monotonic() + 60
+            while not any(method == "GET" for method, _ in plan.requests):
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.02)
+            time.sleep(1.9)
             server.stop()
             started = time.monotonic()
             out, err = process.communicate(timeout=120)

@@ -1,0 +1,24 @@
+{% macro analytics_union_trips(staged) %}
+    {#- union all of the analytics staging models `staged` (refs), column by column; a
+        compile error names any stg_trips__ model of the project left out. -#}
+    {%- if execute -%}
+        {%- set given = staged | map(attribute='identifier') | list -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'model' and node.name.startswith('stg_trips__')
+            and node.alias not in given -%}
+            {{ exceptions.raise_compiler_error(
+                node.name ~ " is not in int_trips_unioned: add its ref to the list there") }}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set names = ['unique_row_id', 'service_type', 'filename']
+        + analytics_trip_columns() | map(attribute='name') | list -%}
+    {%- for relation in staged %}
+    select
+        {{ names | join(",\n        ") }}
+    from {{ relation }}
+    {%- if not loop.last %}
+
+    union all
+    {% endif -%}
+    {%- endfor %}
+{%- endmacro %}

@@ -11,10 +11,12 @@
 ) }}
 
 {%- set batch = analytics_trips_batch() %}
-{%- if is_incremental() and execute %}
+{%- if execute and is_incremental() %}
     {%- do log('fct_trips batch: ' ~ batch.refresh | length ~ ' file(s) to insert '
         ~ batch.refresh | tojson ~ ', ' ~ batch.gone | length ~ ' gone '
         ~ batch.gone | tojson, info=true) %}
+{%- elif execute %}
+    {%- do log('fct_trips: built whole (a first build or a full refresh)', info=true) %}
 {%- endif %}
 
 with trips as (

@@ -243,5 +243,7 @@ def test_make_build_passes_the_loaders_settings_and_dbt_arguments(workspace):
     run = workspace.loader("build", "--threads", "1")
     assert run.code == 0, run.stdout[-2000:] + run.stderr
     assert "Concurrency: 1 threads" in run.stdout  # the argument reached dbt
-    assert "dbt build: 5 models built, 11 tests passed" in run.stdout
+    assert (
+        "dbt build: 11 models built, 5 seeds built, 56 tests passed, 3 tests warned" in run.stdout
+    )
     assert workspace.query("select count(*) from green_tripdata") == [(76_518,)]

@@ -24,6 +24,76 @@ WARNINGS = {
 }
 
 
+# The marts' columns, in order: the contract the report (make report) reads.
+CONTRACT = {
+    "fct_trips": [
+        "unique_row_id",
+        "service_type",
+        "filename",
+        "file_merged_at",
+        "vendor_id",
+        "vendor_name",
+        "pickup_at",
+        "dropoff_at",
+        "pickup_month",
+        "trip_duration_seconds",
+        "pickup_location_id",
+        "pickup_borough",
+        "pickup_zone",
+        "dropoff_location_id",
+        "dropoff_borough",
+        "dropoff_zone",
+        "store_and_fwd_flag",
+        "rate_code_id",
+        "rate_code_description",
+        "passenger_count",
+        "trip_distance",
+        "trip_type",
+        "trip_type_description",
+        "payment_type",
+        "payment_type_description",
+        "fare_amount",
+        "extra",
+        "mta_tax",
+        "tip_amount",
+        "tolls_amount",
+        "ehail_fee",
+        "improvement_surcharge",
+        "congestion_surcharge",
+        "airport_fee",
+        "total_amount",
+    ],
+    "fct_monthly_zone_revenue": [
+        "pickup_month",
+        "service_type",
+        "pickup_location_id",
+        "pickup_borough",
+        "pickup_zone",
+        "trips",
+        "fare_amount",
+        "extra",
+        "mta_tax",
+        "tip_amount",
+        "tolls_amount",
+        "ehail_fee",
+        "improvement_surcharge",
+        "congestion_surcharge",
+        "airport_fee",
+        "total_amount",
+        "avg_trip_distance",
+        "avg_trip_duration_seconds",
+    ],
+    "dim_zones": ["location_id", "borough", "zone", "service_zone"],
+}
+
+
+def _columns(workspace, table: str) -> list[tuple[str, str]]:
+    return workspace.query(
+        "select column_name, data_type from information_schema.columns "
+        f"where table_schema = 'main' and table_name = '{table}' order by ordinal_position"
+    )
+
+
 def _node_name(unique_id: str) -> str:
     """test.taxi_elt.<name>.<hash>, unit_test.taxi_elt.<model>.<name>, model.taxi_elt.<name>."""
     parts = unique_id.split(".")
@@ -109,6 +179,21 @@ def test_the_marts_over_seven_green_months_and_the_yellow_sample(workspace, shar
     assert workspace.query(
         "select count(*) from fct_trips where pickup_zone is null or dropoff_zone is null"
     ) == [(0,)]
+
+    # The contract, and one shape for every staging model (same names, types and order).
+    for table, names in CONTRACT.items():
+        assert [name for name, _ in _columns(workspace, table)] == names, table
+    fct_types = dict(_columns(workspace, "fct_trips"))
+    assert (fct_types["pickup_month"], fct_types["trip_duration_seconds"]) == ("DATE", "BIGINT")
+    staged = _columns(workspace, "stg_trips__green")
+    assert (
+        staged
+        == _columns(workspace, "stg_trips__yellow")
+        == _columns(workspace, "int_trips_unioned")
+    )
+    assert [name for name, _ in staged] == [
+        name for name in CONTRACT["fct_trips"] if name in dict(staged)
+    ]
 
     # Every test passed or warned; the warnings are the rows without trip metadata, counted.
     warned = {name: failures for name, (status, failures) in results.items() if status == "warn"}

@@ -13,7 +13,7 @@ from tests.conftest import GREEN_ROWS, gzip_into
 from tests.support.http_server import serve_folder
 
 YELLOW_SAMPLE = "samples/yellow_tripdata_2020-01_head499_tail500.csv"
-BATCH = re.compile(r"fct_trips batch: (\d+) file\(s\) to insert (\[.*?\]), (\d+) gone (\[.*?\])")
+BATCH = re.compile(r"fct_trips batch: (\d+) file\(s\) to insert (\[.*?\]), (\d+) gone (\[.*\])")
 # Rows without trip metadata (empty VendorID, RatecodeID, payment_type...): 249,115 of the
 # green months and 500 of the yellow sample. Every code present is in the dictionary seeds.
 WITHOUT_METADATA = 249_115 + 500
@@ -297,3 +297,19 @@ def test_fct_trips_takes_new_late_and_changed_files_one_file_at_a_time(
     }
     assert {key: value[0] for key, value in after.items()} == _merged_per_file(workspace)
     assert rows_now() == sum(GREEN_ROWS[f"2021-0{month}"] for month in (1, 2, 4)) + 1_000
+
+    # 2021-01 purged and its merged table rebuilt: its rows leave fct_trips; the rebuild
+    # merged the other files again, so their rows are inserted afresh (same keys).
+    purge = workspace.loader("purge", "--taxi", "green", "--month", "2021-01", "--yes")
+    assert purge.code == 0, purge.stdout + purge.stderr
+    rebuilt = workspace.dbt("run", "--full-refresh", "--select", "green_tripdata")
+    assert rebuilt.code == 0, rebuilt.stdout[-3000:]
+    stdout, _ = _build(workspace)
+    assert _batch(stdout) == (
+        [["green", f"green_tripdata_2021-0{month}.csv"] for month in (2, 3, 4)],
+        [["green", "green_tripdata_2021-01.csv"]],
+    )
+    purged = _per_file(workspace)
+    assert set(purged) == set(after) - {("green", "green_tripdata_2021-01.csv")}
+    assert all(purged[key][:3] == after[key][:3] for key in purged)
+    assert rows_now() == GREEN_ROWS["2021-02"] + 1_000 + GREEN_ROWS["2021-04"]

@@ -1,7 +1,7 @@
 """The analytics layer end to end on real files: green 2021-01..07 and the yellow 2020-01
 sample land, one build makes fct_trips, dim_zones and the monthly revenue; every test passes
-or warns with its count; a second build changes nothing; fct_trips takes new, late and
-changed files one file at a time."""
+or warns with its count; a second build changes nothing; fct_trips takes new, late, changed
+and purged files one file at a time."""
 
 from __future__ import annotations
 

@@ -11,11 +11,13 @@
 ) }}
 
 {%- set batch = analytics_trips_batch() %}
-{%- if execute and is_incremental() %}
+{%- if not execute or model.resource_type != 'model' %}
+    {#- parsing, or a unit test: nothing to say -#}
+{%- elif is_incremental() %}
     {%- do log('fct_trips batch: ' ~ batch.refresh | length ~ ' file(s) to insert '
         ~ batch.refresh | tojson ~ ', ' ~ batch.gone | length ~ ' gone '
         ~ batch.gone | tojson, info=true) %}
-{%- elif execute %}
+{%- else %}
     {%- do log('fct_trips: built whole (a first build or a full refresh)', info=true) %}
 {%- endif %}
 

@@ -63,6 +63,10 @@ ALLOWED = {
     "dbt_project/models/staging/_tlc__models.yml": "generated",
     "dbt_project/models/core/_core__models.yml": "generated",
     "dbt_project/models/_tlc__docs.md": "generated",
+    "dbt_project/models/analytics/staging/stg_trips__green.sql": "the analytics staging of a type",
+    "dbt_project/models/analytics/staging/stg_trips__yellow.sql": "the analytics staging of a type",
+    "dbt_project/models/analytics/staging/_analytics__staging.yml": "their entries, one a type",
+    "dbt_project/models/analytics/intermediate/int_trips_unioned.sql": "one ref a type",
 }
 
 

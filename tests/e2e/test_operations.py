@@ -254,8 +254,8 @@ def test_make_build_passes_the_loaders_settings_and_dbt_arguments(workspace):
     assert run.code == 0, run.stdout[-2000:] + run.stderr
     assert "Concurrency: 1 threads" in run.stdout  # the argument reached dbt
     assert re.search(
-        r"^dbt build: \d+ models built, .*; merged 1 file\(s\), 76,518 rows, 0 duplicates "
-        r"removed$",
+        r"^dbt build: \d+ models built, 5 seeds built, \d+ tests passed, \d+ tests warned; "
+        r"merged 1 file\(s\), 76,518 rows, 0 duplicates removed$",
         run.stdout,
         re.M,
     ), run.stdout[-500:]

@@ -337,6 +337,7 @@ def land_many(
     """
     landing = open_landing(settings)
     results: list[LoadResult] = []
+    asked = tasks
     tasks, failures = _published_only(tasks, settings.source_format, console)
     sources = threading.local()
     stop = threading.Event()
@@ -372,7 +373,7 @@ def land_many(
         raise
     finally:
         pool.shutdown(wait=True)
-    order = {(taxi.name, str(month)): index for index, (taxi, month) in enumerate(tasks)}
+    order = {(taxi.name, str(month)): index for index, (taxi, month) in enumerate(asked)}
     results.sort(key=lambda result: order[(result.taxi, result.month)])
     failures.sort(key=lambda failure: order[(failure.taxi, failure.month)])
     return results, failures

@@ -107,11 +107,11 @@ class LocalLanding:
             raise
 
     def delete(self, relpath: str) -> bool:
-        try:
-            with local_errors(self.root / relpath, "delete"):
+        with local_errors(self.root / relpath, "delete"):
+            try:
                 (self.root / relpath).unlink()
-        except FileNotFoundError:
-            return False
+            except FileNotFoundError:
+                return False
         _fsync_dir((self.root / relpath).parent)
         return True
 

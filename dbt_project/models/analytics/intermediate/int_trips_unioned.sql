@@ -3,4 +3,6 @@
 {{ analytics_union_trips([
     ref('stg_trips__green'),
     ref('stg_trips__yellow'),
+    ref('stg_trips__fhv'),
+    ref('stg_trips__fhvhv'),
 ]) }}

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 BQEMU_VENV ?= .venv-bqemu
 JOBS ?= 4
 
-.PHONY: help setup bqemu demo test bench load backfill sync build status purge lint clean
+.PHONY: help setup bqemu chromium demo test bench load backfill sync build status report purge lint clean
 
 help: ## the verbs
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,7 +32,11 @@ $(BQEMU_VENV)/.installed: tests/bigquery/constraints-bqemu.txt
 demo: setup ## offline: synthetic mirror -> load -> dbt build -> status (DuckDB)
 	$(BIN)/python -m loader demo
 
-test: setup bqemu ## the whole suite, offline
+# The report's test opens the page in headless Chromium (Debian's package; we run as root).
+chromium: ## headless Chromium for the report's test (apt-get, if absent)
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
+
+test: setup bqemu chromium ## the whole suite, offline
 	BQEMU_VENV=$(abspath $(BQEMU_VENV)) $(BIN)/python -m pytest
 
 bench: setup $(VENV)/.bench-installed ## the benchmark (bench/RESULTS.md)
@@ -56,6 +60,9 @@ build: setup ## dbt build with the loader's settings [DBT_ARGS=--full-refresh]
 
 status: setup ## per landed file: rows landed, merged, duplicates, reconciled
 	$(BIN)/python -m loader status
+
+report: setup ## one self-contained HTML page of the warehouse [OUT=report/taxi-elt.html]
+	$(BIN)/python -m loader report $(if $(OUT),--output "$(OUT)")
 
 purge: setup ## remove a landed month: MONTH=YYYY-MM TAXI=<taxi> [FORMAT=csv|parquet|all]
 	$(BIN)/python -m loader purge --taxi "$(TAXI)" --month "$(MONTH)" --format "$(or $(FORMAT),all)" --yes

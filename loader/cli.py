@@ -190,6 +190,18 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         help="recompute each local landed file's CRC32C (GCS objects are always checked)",
     )
 
+    report = commands.add_parser(
+        "report",
+        parents=[common, location],
+        help="write one self-contained HTML page of what the warehouse holds",
+        description="Per landed file: rows landed, merged, duplicates, reconciliation; trips "
+        "and revenue per month and taxi type; the top pickup zones; from the marts of the "
+        "target (DBT_TARGET). Needs make build first.",
+    )
+    report.add_argument(
+        "--output", type=Path, default=None, help="the HTML file (report/taxi-elt.html)"
+    )
+
     commands.add_parser(
         "build",
         parents=[common, location],
@@ -330,6 +342,10 @@ def _run(args: argparse.Namespace) -> int:
         from loader.commands.status import run_status
 
         return run_status(_settings(args), as_json=args.json, verify=args.verify)
+    if command == "report":
+        from loader.commands.report import run_report
+
+        return run_report(_settings(args), args.output)
     if command == "build":
         from loader.commands.build import run_build
 

@@ -93,6 +93,7 @@ class TaxiType:
     first_month: Month = FIRST_MONTH  # the first month the TLC published for the type
     parquet_first_month: Month | None = None  # the first parquet month we can read, if later
     parquet_first_reason: str = ""
+    colour: str = "#4c72b0"  # the report's plots draw the type in it
 
     def __post_init__(self) -> None:
         names = [column.name for column in self.all_columns]
@@ -148,6 +149,7 @@ class TaxiType:
 
 GREEN = TaxiType(
     name="green",
+    colour="#2e8b57",
     description="Green taxis (street hail livery): street hails outside Manhattan's core and "
     "dispatched trips.",
     columns=(
@@ -181,6 +183,7 @@ GREEN = TaxiType(
 
 YELLOW = TaxiType(
     name="yellow",
+    colour="#d4a017",
     description="Yellow medallion taxis: street hails anywhere in the five boroughs.",
     columns=(
         VENDOR,
@@ -236,6 +239,7 @@ FHV = TaxiType(
     pickup_column="pickup_datetime",
     dropoff_column="dropOff_datetime",
     first_month=Month(2015, 1),
+    colour="#8172b2",
 )
 
 
@@ -285,6 +289,7 @@ FHVHV = TaxiType(
         CBD_FEE,
     ),
     first_month=Month(2019, 2),
+    colour="#c44e52",
 )
 
 TAXI_TYPES: dict[str, TaxiType] = {taxi.name: taxi for taxi in (GREEN, YELLOW, FHV, FHVHV)}

@@ -67,7 +67,6 @@ ALLOWED = {
     "dbt_project/models/analytics/staging/stg_trips__yellow.sql": "the analytics staging of a type",
     "dbt_project/models/analytics/staging/stg_trips__fhv.sql": "the analytics staging of a type",
     "dbt_project/models/analytics/staging/stg_trips__fhvhv.sql": "the analytics staging of a type",
-    "dbt_project/models/analytics/staging/_analytics__staging.yml": "one entry per taxi type",
     "dbt_project/models/analytics/marts/_analytics__marts.yml": "the types with dictionary codes",
     "dbt_project/models/analytics/staging/_analytics__staging.yml": "their entries, one a type",
     "dbt_project/models/analytics/intermediate/int_trips_unioned.sql": "one ref a type",

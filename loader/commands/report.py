@@ -1,0 +1,44 @@
+"""`report`: one self-contained HTML page of what the warehouse holds (make report)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from loader.commands.status import file_statuses
+from loader.config import PROJECT_ROOT, Settings
+from loader.errors import LoaderError
+from loader.report.page import render_page
+from loader.report.queries import open_warehouse, read_report_data
+
+DEFAULT_OUTPUT = PROJECT_ROOT / "report" / "taxi-elt.html"
+
+
+def run_report(settings: Settings, output: Path | None = None) -> int:
+    """Read the marts and the per-file statuses, write the page, print its path."""
+    with open_warehouse(settings.duckdb_path) as warehouse:
+        data = read_report_data(warehouse)
+    # After the marts' connection is closed: file_statuses opens the warehouse on its own.
+    files = file_statuses(settings)
+    generated_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    path = write_page(render_page(data, files, generated_at=generated_at), output)
+    print(f"report: {path}")
+    return 0
+
+
+def write_page(page: str, output: Path | None) -> Path:
+    """Write atomically (a temporary beside it, then a rename): never a half page."""
+    path = (output or DEFAULT_OUTPUT).resolve()
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(page, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise LoaderError(
+            f"cannot write the report to {path} ({error.strerror or error}); "
+            "pick another path with --output (make report OUT=...)"
+        ) from error
+    return path

@@ -66,18 +66,23 @@ def read_merged_files(settings: Settings) -> dict[tuple[str, str], MergedFile]:
     return {(entry.taxi, entry.filename): entry for entry in merged}
 
 
-def _duckdb_rows(path: Path) -> list[tuple]:
-    if not path.exists():
-        return []
+def connect_read_only(path: Path):
+    """The DuckDB warehouse, read-only; a one-line error when another process holds it."""
     import duckdb
 
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        return duckdb.connect(str(path), read_only=True)
     except duckdb.Error as error:
         raise LoaderError(
             f"cannot open the warehouse {path} ({str(error).splitlines()[0][:120]}); "
             "if dbt is running, try again when it has finished"
         ) from error
+
+
+def _duckdb_rows(path: Path) -> list[tuple]:
+    if not path.exists():
+        return []
+    con = connect_read_only(path)
     try:
         existing = {
             name

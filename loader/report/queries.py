@@ -123,13 +123,9 @@ def _duckdb(path: Path) -> Iterator[Warehouse]:
         raise LoaderError(f"nothing built yet: run make build (no warehouse at {path})")
     import duckdb
 
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as error:
-        raise LoaderError(
-            f"cannot open the warehouse {path} ({str(error).splitlines()[0][:120]}); "
-            "if dbt is running, try again when it has finished"
-        ) from error
+    from loader.merge_log import connect_read_only
+
+    con = connect_read_only(path)
 
     def query(sql: str) -> list[tuple]:
         try:

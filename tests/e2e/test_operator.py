@@ -128,7 +128,7 @@ def test_a_build_with_nothing_landed_says_so(workspace):
     run = workspace.loader("build")
     assert run.code == 0, run.stdout[-2000:]
     assert re.search(
-        r"^dbt build: \d+ models built, \d+ tests passed(, \d+ seeds? loaded)?; no file merged "
+        r"^dbt build: \d+ models built, \d+ seeds built, \d+ tests passed; no file merged "
         r"\(nothing new was landed\)$",
         run.stdout,
         re.M,

@@ -96,15 +96,15 @@ def test_a_missing_mart_names_make_build(tmp_path, mart):
     )
 
 
-def test_the_command_fails_in_one_line_and_writes_nothing(tmp_path):
+def run_report(tmp_path, output):
+    """`python -m loader report --output <output>` over the DuckDB file in tmp_path."""
     env = {
         "PATH": "/usr/bin:/bin",
         "DUCKDB_PATH": str(tmp_path / "taxi.duckdb"),
         "LANDING_URI": str(tmp_path / "lake"),
         "DBT_TARGET": "duckdb",
     }
-    output = tmp_path / "out" / "page.html"
-    run = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "loader", "report", "--output", str(output)],
         cwd=PROJECT_ROOT,
         env=env,
@@ -112,6 +112,11 @@ def test_the_command_fails_in_one_line_and_writes_nothing(tmp_path):
         text=True,
         timeout=120,
     )
+
+
+def test_the_command_fails_in_one_line_and_writes_nothing(tmp_path):
+    output = tmp_path / "out" / "page.html"
+    run = run_report(tmp_path, output)
     assert run.returncode == 1
     assert run.stdout == ""
     assert run.stderr == (
@@ -122,21 +127,8 @@ def test_the_command_fails_in_one_line_and_writes_nothing(tmp_path):
 
 def test_the_command_writes_the_page_and_prints_its_path(tmp_path):
     make_marts(tmp_path / "taxi.duckdb")
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "DUCKDB_PATH": str(tmp_path / "taxi.duckdb"),
-        "LANDING_URI": str(tmp_path / "lake"),
-        "DBT_TARGET": "duckdb",
-    }
     output = tmp_path / "out" / "page.html"
-    run = subprocess.run(
-        [sys.executable, "-m", "loader", "report", "--output", str(output)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_report(tmp_path, output)
     assert run.returncode == 0, run.stderr
     assert run.stdout == f"report: {output}\n"
     page = output.read_text()

@@ -1,14 +1,22 @@
-{% macro tlc_merge_file(taxi, target_relation, file, log_relation) %}
+{% macro tlc_merge_file(taxi, target_relation, file, log_relation, in_place) %}
     {#- One step of tlc_merged: merge one landed file into `target_relation` and record it in
         `log_relation`. Returns '' or why the file could not be read (then nothing of it is
-        merged, and it is recorded as unreadable). The caller commits. -#}
-    {{ return(adapter.dispatch('tlc_merge_file', 'taxi_elt')(taxi, target_relation, file, log_relation)) }}
+        merged, and it is recorded as unreadable). `in_place`: `target_relation` is the live
+        table. The caller commits. -#}
+    {{ return(adapter.dispatch('tlc_merge_file', 'taxi_elt')(taxi, target_relation, file, log_relation, in_place)) }}
 {% endmacro %}
 
 
-{% macro duckdb__tlc_merge_file(taxi, target_relation, file, log_relation) %}
-    {#- The file is read on its own, values that do not convert recorded (store_rejects)
-        instead of failing the build; one rejected value rejects the whole file. -#}
+{% macro duckdb__tlc_merge_file(taxi, target_relation, file, log_relation, in_place) %}
+    {#- One statement streams the file into the table (read, cast, key, write: no scratch copy
+        of the month), then one delete takes out what the file repeats (tlc_repeated_rows).
+        On 2 M-row months this costs 3.2 s + 0.5 s where staging the file first cost 5.8 s.
+        Values that do not convert are recorded (store_rejects) instead of failing the build;
+        one rejected value takes the whole file out again. In place (the live table) the step
+        is one transaction: a reader or a crash never sees half a file. A first build or a
+        full refresh fills a table nobody reads until the swap, so it runs without one: DuckDB
+        pays about a second at commit for each file whose repeats were deleted in the
+        transaction that appended them. -#}
     {%- set spec = tlc_taxi(taxi) -%}
     {%- set rejects = {'scan': 'tlc_rejects_scan', 'table': 'tlc_rejects'} -%}
     {%- do run_query("drop table if exists " ~ rejects.table ~ "; drop table if exists " ~ rejects.scan) -%}
@@ -18,26 +26,32 @@
     {%- else -%}
         {%- set reader = tlc_duckdb_reader(spec.source, file.uri, rejects=rejects, filename=false) -%}
     {%- endif -%}
+    {%- set columns = "unique_row_id, filename, " ~ tlc_trip_column_list(taxi) -%}
+    {%- set this_file = "filename = '" ~ file.file ~ "'" -%}
+    {%- if in_place -%}{%- do tlc_begin() -%}{%- endif -%}
     {#- Without source_uri: the step knows its file, and a long path on every row costs memory. -#}
-    {%- do run_query("create or replace temp table tlc_staged as\nselect * exclude (source_uri) from (\n"
-        ~ tlc_staged_trips(taxi, reader, uri=file.uri, file_format=file.format) ~ "\n)") -%}
+    {%- set rows_read = run_query("insert into " ~ target_relation ~ " (" ~ columns ~ ")\nselect "
+        ~ columns ~ " from (\n" ~ tlc_staged_trips(taxi, reader, uri=file.uri,
+        file_format=file.format) ~ "\n)").columns[0].values()[0] | int -%}
     {%- set rejected = [0] if file.format == 'parquet' else run_query(
         "select count(*), min(line), arg_min(column_name, line), arg_min(error_message, line) from "
         ~ rejects.table).rows[0] -%}
     {%- if rejected[0] > 0 -%}
         {%- set problem = tlc_problem_text("line " ~ rejected[1] ~ ", " ~ rejected[2] ~ ": "
             ~ rejected[3] ~ (" (and " ~ (rejected[0] - 1) ~ " more)" if rejected[0] > 1 else "")) -%}
-        {%- do run_query("drop table tlc_staged") -%}
+        {%- do run_query("delete from " ~ target_relation ~ " where " ~ this_file) -%}
         {%- do run_query(tlc_log_file(taxi, file, log_relation, 'unreadable', problem=problem)) -%}
         {{ return(problem) }}
     {%- endif -%}
-    {%- do tlc_merge_staged(taxi, target_relation, 'tlc_staged', file, log_relation) -%}
-    {%- do run_query("drop table tlc_staged") -%}
+    {%- set pickups = tlc_file_pickups(taxi, target_relation, this_file) -%}
+    {%- set repeated = run_query(tlc_repeated_rows(target_relation, file.file, pickups.bound)).columns[0].values()[0] | int -%}
+    {%- do run_query(tlc_log_file(taxi, file, log_relation, 'merged', rows_read=rows_read,
+        rows_merged=pickups.rows - repeated, pickup_months=pickups.months)) -%}
     {{ return('') }}
 {% endmacro %}
 
 
-{% macro bigquery__tlc_merge_file(taxi, target_relation, file, log_relation) %}
+{% macro bigquery__tlc_merge_file(taxi, target_relation, file, log_relation, in_place) %}
     {#- The file's rows (the external table pruned to it by _FILE_NAME) go to a scratch table
         in a script whose exception handler turns a file BigQuery cannot read into an answer
         instead of a failed build. -#}

@@ -2,19 +2,20 @@
     tlc_merged: a merged trip table, built one landed file at a time.
 
     The batch (tlc_files_to_merge) is merged file by file, in file-name order: each step reads
-    one file, keys and deduplicates its rows, inserts those the table does not hold yet (the
-    destination bounded to the file's pickup months) and records the file in merge_log, all
-    in one transaction. Memory and each step's cost follow one file, never the batch, so a
-    backfill of years or a --full-refresh runs in the memory of its largest month; a crash
-    leaves every finished file merged and logged and the next build goes on from there.
+    one file, keys its rows, keeps those the table does not hold yet, once each (the table
+    bounded to the file's pickup months), and records the file in merge_log; on the live
+    table, all in one transaction. Memory and each step's cost follow one file, never the
+    batch, so a backfill of years or a --full-refresh runs in the memory of its largest month;
+    a crash of an incremental build leaves every finished file merged and logged, and the next
+    build goes on from there.
 
     A file the warehouse cannot read (landed by an older loader, or changed behind its back)
     does not stop the others: it is recorded as unreadable with the reason, every readable
     file is merged, and the model then fails naming the unreadable ones, one line each.
 
     A first build or --full-refresh builds into `<model>__dbt_tmp` and swaps it in at the end
-    with the taxi's merge_log rows (tlc_swap_in), so a failed rebuild leaves the old table and
-    log intact.
+    with the taxi's merge_log rows (tlc_swap_in) in one transaction, so a failed rebuild leaves
+    the old table and log intact (and the next build starts the rebuild again).
 -#}
 
 {% materialization tlc_merged, default %}
@@ -45,6 +46,7 @@
         {%- if replaced -%}
             {#- Their old rows and log rows go first, in one transaction: a crash after it
                 leaves them simply not merged, and the next build merges them. -#}
+            {%- do tlc_begin() -%}
             {%- do run_query("delete from " ~ target_relation ~ " where "
                 ~ tlc_batch_filter('filename', replaced, key='file')) -%}
             {%- do run_query("delete from " ~ merge_log ~ " where taxi = '" ~ taxi ~ "' and "
@@ -55,7 +57,8 @@
 
     {%- set unreadable = [] -%}
     {%- for file in files -%}
-        {%- set problem = tlc_merge_file(taxi, build_relation, file, log_relation) -%}
+        {%- set problem = tlc_merge_file(taxi, build_relation, file, log_relation,
+            in_place=not full_refresh) -%}
         {%- if problem -%}
             {%- set again = " TLC_SOURCE_FORMAT=parquet" if file.format == 'parquet' else "" -%}
             {%- do unreadable.append(file.file ~ " is unreadable (" ~ problem ~ "): make purge MONTH="
@@ -66,6 +69,7 @@
     {%- endfor -%}
 
     {%- if full_refresh -%}
+        {%- do tlc_begin() -%}
         {%- for statement in tlc_swap_in(taxi, target_relation, build_relation, existing,
             merge_log, log_relation) -%}
             {%- do run_query(statement) -%}

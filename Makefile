@@ -49,8 +49,8 @@ $(VENV)/.bench-installed: pyproject.toml constraints.txt
 load: setup ## land a month: MONTH=YYYY-MM [TAXI=green|yellow|fhv|fhvhv|all]
 	$(BIN)/python -m loader load --taxi "$(or $(TAXI),all)" --month "$(MONTH)"
 
-backfill: setup ## land a range, then build: FROM=YYYY-MM TO=YYYY-MM [TAXI=] [JOBS=4]
-	$(BIN)/python -m loader backfill --from "$(FROM)" --to "$(TO)" --taxi "$(or $(TAXI),all)" --jobs $(JOBS)
+backfill: setup ## land a range, then build: FROM=YYYY-MM TO=YYYY-MM [TAXI=] [JOBS=4] [SELECT=]
+	$(BIN)/python -m loader backfill --from "$(FROM)" --to "$(TO)" --taxi "$(or $(TAXI),all)" --jobs $(JOBS) $(if $(SELECT),--select $(SELECT))
 
 sync: setup ## the scheduled catch-up: every due month not landed yet, then build
 	$(BIN)/python -m loader sync --taxi "$(or $(TAXI),all)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -56,6 +57,18 @@ def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a positive whole number")
     return int(text)
+
+
+_SELECTOR = re.compile(r"[A-Za-z0-9_.:+*@/,=-]{1,200}")
+
+
+def _selector(text: str) -> str:
+    """A dbt node selector (yellow_tripdata+, path:..., tag:...); nothing a shell would read."""
+    if not _SELECTOR.fullmatch(text) or text.startswith("-"):
+        raise argparse.ArgumentTypeError(
+            f"{text[:40]!r} is not a dbt selector (letters, digits and _ . : + * @ / , = -)"
+        )
+    return text
 
 
 def _instant(text: str) -> datetime:
@@ -122,6 +135,14 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     backfill.add_argument("--jobs", type=_positive_int, default=4, help="loads at once (4)")
     backfill.add_argument("--no-build", action="store_true", help="land only; no dbt build")
     backfill.add_argument("--force", action="store_true", help="download even if unchanged")
+    backfill.add_argument(
+        "--select",
+        nargs="+",
+        type=_selector,
+        default=[],
+        metavar="SELECTOR",
+        help="build only these dbt nodes and their tests, e.g. yellow_tripdata (dbt --select)",
+    )
 
     sync = commands.add_parser(
         "sync",
@@ -317,6 +338,7 @@ def _run(args: argparse.Namespace) -> int:
             build=not args.no_build,
             force=args.force,
             as_json=args.json,
+            select=args.select,
         )
     if command == "sync":
         from loader.commands.sync import run_sync

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -245,14 +245,16 @@ def build_if_landed(
     build: bool,
     console: Console,
     warmup: DbtWarmup | None = None,
+    dbt_args: Sequence[str] = (),
 ) -> str | None:
-    """One dbt build when anything new landed (an unchanged range has nothing to merge)."""
+    """One dbt build (with `dbt_args`) when anything new landed (an unchanged range has
+    nothing to merge)."""
     if not build or not any(result.status != "unchanged" for result in results):
         return None
     # With --json, stdout holds the summary alone: what the build says goes to stderr.
     stream = sys.stderr if console.quiet else None
     console.line("dbt build ...", stream=stream)
     with contextlib.redirect_stdout(sys.stderr) if console.quiet else contextlib.nullcontext():
-        summary = run_dbt(["build"], settings, quiet=True, in_process=warmup)
+        summary = run_dbt(["build", *dbt_args], settings, quiet=True, in_process=warmup)
     console.line(f"dbt build: {summary}", stream=stream)
     return summary

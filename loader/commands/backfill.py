@@ -28,6 +28,7 @@ def run_backfill(
     build: bool,
     force: bool = False,
     as_json: bool = False,
+    select: list[str] | None = None,
 ) -> int:
     run = Run("backfill")
     tasks = [(taxi, month) for month in month_range(first, last) for taxi in taxis]
@@ -43,7 +44,8 @@ def run_backfill(
         report_failures(console, failures, len(tasks))
         run.finish(results, failures)
         try:
-            run.build = build_if_landed(settings, results, build, console, warmup)
+            dbt_args = ["--select", *select, "--indirect-selection", "cautious"] if select else []
+            run.build = build_if_landed(settings, results, build, console, warmup, dbt_args)
         finally:
             save_run(settings, run)
     if as_json:

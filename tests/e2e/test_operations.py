@@ -260,3 +260,18 @@ def test_make_build_passes_the_loaders_settings_and_dbt_arguments(workspace):
         re.M,
     ), run.stdout[-500:]
     assert workspace.query("select count(*) from green_tripdata") == [(76_518,)]
+
+
+def test_backfill_select_builds_only_the_selected_models(workspace, shared_tlc, mirror):
+    green_mirror(shared_tlc, mirror, ["2021-01", "2021-02"])
+    backfill = ["backfill", "--from", "2021-01", "--to", "2021-02", "--taxi", "green"]
+    bad = workspace.loader(*backfill, "--select", "green_tripdata;rm")
+    assert bad.code == 2
+    assert "'green_tripdata;rm' is not a dbt selector" in bad.stderr
+    assert workspace.landed_files() == []  # refused before anything was downloaded
+    with serve_folder(mirror) as url:
+        run = workspace.loader(*backfill, "--source-url", url, "--select", "green_tripdata")
+    assert run.code == 0, run.stdout + run.stderr
+    assert "dbt build: 1 models built, 4 tests passed; merged 2 file(s), 141,090 rows" in run.stdout
+    tables = {row[0] for row in workspace.query("select table_name from information_schema.tables")}
+    assert "green_tripdata" in tables and "fct_trips" not in tables

@@ -1,11 +1,12 @@
-{% macro tlc_repeated_rows(relation, filename, bound) %}
-    {#- DuckDB: the delete that takes out what the file `filename`, just appended to
-        `relation`, repeats: its rows whose unique_row_id a row of another file holds (that
-        row keeps the name of the file it was first merged from) and, of the keys it holds
-        more than once, every row but one. The key covers the pickup time, so only rows within
-        `bound` (the file's literal pickup ranges, on alias `merged`) can match, and DuckDB
-        skips the row groups outside it. Measured on a 2 M-row month: 0.5 s; real files hold
-        almost no duplicates, so the delete finds next to nothing. -#}
+{% macro tlc_repeated_rows(relation, filename, bound, held) %}
+    {#- DuckDB: the delete that takes out of `relation` what the file `filename`, just
+        appended to it, repeats: its rows whose unique_row_id a row of another file in `held`
+        holds (that row keeps the name of the file it was first merged from) and, of the keys
+        it holds more than once, every row but one. `held` is the merged table (`relation`
+        itself, or the table the file's rows move to next). The key covers the pickup time,
+        so only rows within `bound` (the file's literal pickup ranges, on alias `merged`) can
+        match, and DuckDB skips the row groups outside it. Measured on a 2 M-row month: 0.5 s;
+        real files hold almost no duplicates, so the delete finds next to nothing. -#}
     {%- set sql -%}
         delete from {{ relation }}
         where rowid in (
@@ -21,7 +22,7 @@
             elsewhere as (
 
                 select unique_row_id
-                from {{ relation }} as merged
+                from {{ held }} as merged
                 where filename <> '{{ filename }}' and {{ bound }}
 
             ),

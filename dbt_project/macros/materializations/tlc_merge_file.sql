@@ -30,8 +30,7 @@
     {%- set this_file = "filename = '" ~ file.file ~ "'" -%}
     {%- set rows = 'tlc_file_rows' if in_place else target_relation -%}
     {%- if in_place -%}
-        {%- do run_query("create or replace temp table tlc_file_rows as select " ~ columns
-            ~ " from " ~ target_relation ~ " limit 0") -%}
+        {%- do run_query(tlc_like_table_ddl(rows, target_relation, temporary=true)) -%}
     {%- endif -%}
     {#- Without source_uri: the step knows its file, and a long path on every row costs memory. -#}
     {%- set rows_read = run_query("insert into " ~ rows ~ " (" ~ columns ~ ")\nselect " ~ columns
@@ -43,8 +42,8 @@
     {%- if rejected[0] > 0 -%}
         {%- set problem = tlc_problem_text("line " ~ rejected[1] ~ ", " ~ rejected[2] ~ ": "
             ~ rejected[3] ~ (" (and " ~ (rejected[0] - 1) ~ " more)" if rejected[0] > 1 else "")) -%}
-        {%- do run_query(("drop table tlc_file_rows" if in_place else "delete from "
-            ~ target_relation ~ " where " ~ this_file)) -%}
+        {%- do run_query("drop table " ~ rows if in_place else "delete from " ~ rows ~ " where "
+            ~ this_file) -%}
         {%- if in_place -%}{%- do tlc_begin() -%}{%- endif -%}
         {%- do run_query(tlc_log_file(taxi, file, log_relation, 'unreadable', problem=problem)) -%}
         {{ return(problem) }}
@@ -55,7 +54,7 @@
     {%- if in_place -%}
         {%- do tlc_begin() -%}
         {%- do run_query("insert into " ~ target_relation ~ " (" ~ columns ~ ") select " ~ columns
-            ~ " from tlc_file_rows; drop table tlc_file_rows") -%}
+            ~ " from " ~ rows ~ "; drop table " ~ rows) -%}
     {%- endif -%}
     {%- do run_query(tlc_log_file(taxi, file, log_relation, 'merged', rows_read=rows_read,
         rows_merged=pickups.rows - repeated, pickup_months=pickups.months)) -%}

@@ -9,7 +9,8 @@
     merged nothing, `dbt test` on its own, and `--vars '{full_tests: true}'` test everything.
 
     This overrides dbt's default__get_where_subquery (the relation a generic test reads) and
-    keeps its `where` config: the only override of a dbt internal in the project.
+    keeps its `where` config. The project overrides one other dbt internal: DuckDB's
+    unique test (duckdb__test_unique.sql).
 -#}
 
 {% macro default__get_where_subquery(relation) -%}

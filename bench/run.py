@@ -16,7 +16,10 @@ serves them over HTTP on 127.0.0.1, and measures (each figure the median of --ru
    DuckDB statement over the same files; and `loader backfill --select yellow_tripdata` end to
    end (downloads + one build of the merged table and its tests) of the 6 months vs dlt's
    Arrow path loading the same 6 files in one merge. The
-   figures by months go to bench/scaling.svg (the README shows it).
+   figures by months go to bench/scaling.svg (the README shows it);
+7. floors: over the 6 months, the one statement beside the parts of its work
+   no merge that stores the md5 key can skip: the key of every row counted distinct, and
+   reading and writing the rows.
 Every contender must end with the same number of rows as our merged table, or the run fails.
 Prints a table and appends it to bench/RESULTS.md with the machine and the date.
 """
@@ -311,6 +314,32 @@ def run_baseline(files: list[str], scratch: Path, merged: int) -> Sample:
     return sample
 
 
+def bench_floors(rows: int, months: int, runs: int, scratch: Path) -> dict:
+    """The one statement over `months` months beside two parts of its work (baseline_merge.py
+    FLOOR): every row's md5 key counted distinct, and the rows read and written."""
+    sequence = [Month(2020, 1)]
+    while len(sequence) < months:
+        sequence.append(sequence[-1].next())
+    with serve_folder(mirror(rows, sequence)) as url:
+        project = Project(scratch / "floors", url)
+        landing = [PYTHON, "-m", "loader", "backfill", "--from", str(sequence[0])]
+        run_timed([*landing, "--to", str(sequence[-1]), "--taxi", "yellow", "--no-build"],
+                  env=project.env, cwd=ROOT)  # fmt: skip
+        files = sorted(str(p) for p in (Path(project.env["LANDING_URI"]) / "yellow").glob("*.csv"))
+        database = scratch / "floors.duckdb"
+        statement = [PYTHON, str(ROOT / "bench" / "baseline_merge.py"), ",".join(files)]
+        result: dict = {"months": months, "rows": rows * months}
+
+        def run(floor: str) -> Sample:
+            database.unlink(missing_ok=True)
+            return run_timed([*statement, str(database), floor], cwd=ROOT)
+
+        for floor in ("", "key", "write"):
+            result[floor or "statement"] = median_of(partial(run, floor), runs)
+        shutil.rmtree(project.root)
+    return result
+
+
 def plot_scaling(result: dict) -> None:
     """bench/scaling.svg: the first build's seconds and peak RSS by months, with the baseline."""
     import matplotlib
@@ -484,6 +513,15 @@ def report(results: dict, runs: int) -> str:
                 f"{dlt.peak_rss_mb:.0f} MB (dlt, Arrow path, one merge) | "
                 f"{dlt.seconds / ours.seconds:.2f}x faster | >= 2x, no more memory |"
             )
+    if floors := results.get("floors"):
+        statement = floors["statement"].seconds
+        for floor, what in (("key", "every row's md5 key counted distinct, nothing written"),
+                            ("write", "the rows read typed and written, no key")):  # fmt: skip
+            lines.append(
+                f"| floor, {floors['months']} months ({floors['rows']:,} rows): {what} | "
+                f"{floors[floor].seconds:.1f} s | {statement:.1f} s (one statement) | "
+                f"{floors[floor].seconds / statement:.2f} | report |"
+            )
     if scaling:
         lines += [
             "",
@@ -503,7 +541,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         nargs="*",
-        default=["landing", "gcs", "merge", "scaling", "peer", "backfill"],
+        default=["landing", "gcs", "merge", "scaling", "peer", "backfill", "floors"],
     )
     parser.add_argument("--quick", action="store_true", help="small and fast: a smoke run")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
@@ -531,6 +569,9 @@ def main() -> int:
             results["backfill"] = bench_backfill(
                 args.scale_rows, args.backfill_months, args.runs, scratch
             )
+        if "floors" in args.only:
+            months = args.backfill_months[0] if args.backfill_months else 6
+            results["floors"] = bench_floors(args.scale_rows, months, args.runs, scratch)
     text = report(results, args.runs)
     print("\n" + text)
     if not args.no_record and not args.quick:

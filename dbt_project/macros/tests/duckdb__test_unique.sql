@@ -4,7 +4,7 @@
     counts exactly only the values whose hash is shared. On the merged tables the values are
     32-character keys: grouping 24 M of them spills past the profile's memory_limit, grouping
     their hashes does not (6.0 s against 3.3 s on 24 M keys, 2 cores). A hash shared by two
-    different values (about one chance in 10^5 at 24 M rows) costs one exact recount, never a
+    different values (about one chance in 60,000 at 24 M rows) costs one exact recount, never a
     wrong answer.
 -#}
 

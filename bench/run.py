@@ -234,10 +234,16 @@ def bench_merge(rows: int, runs: int, scratch: Path) -> dict:
     return result
 
 
+def bench_months(count: int) -> list[Month]:
+    """The months the multi-month sections use: `count` of them from 2020-01."""
+    months = [Month(2020, 1)]
+    while len(months) < count:
+        months.append(months[-1].next())
+    return months
+
+
 def bench_scaling(rows: int, months: int, scratch: Path) -> dict:
-    sequence = [Month(2020, 1)]
-    while len(sequence) < months:
-        sequence.append(sequence[-1].next())
+    sequence = bench_months(months)
     folder = mirror(rows, sequence)
     builds = []
     with serve_folder(folder) as url:
@@ -254,9 +260,7 @@ def bench_backfill(rows: int, months_list: list[int], runs: int, scratch: Path) 
     """The first build over many months, the one-statement baseline, and backfill end to end."""
     result: dict = {"rows": rows, "sizes": []}
     for months in months_list:
-        sequence = [Month(2020, 1)]
-        while len(sequence) < months:
-            sequence.append(sequence[-1].next())
+        sequence = bench_months(months)
         folder = mirror(rows, sequence)
         first, last = str(sequence[0]), str(sequence[-1])
         with serve_folder(folder) as url:
@@ -317,9 +321,7 @@ def run_baseline(files: list[str], scratch: Path, merged: int) -> Sample:
 def bench_floors(rows: int, months: int, runs: int, scratch: Path) -> dict:
     """The one statement over `months` months beside two parts of its work (baseline_merge.py
     FLOOR): every row's md5 key counted distinct, and the rows read and written."""
-    sequence = [Month(2020, 1)]
-    while len(sequence) < months:
-        sequence.append(sequence[-1].next())
+    sequence = bench_months(months)
     with serve_folder(mirror(rows, sequence)) as url:
         project = Project(scratch / "floors", url)
         landing = [PYTHON, "-m", "loader", "backfill", "--from", str(sequence[0])]

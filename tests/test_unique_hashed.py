@@ -9,25 +9,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dbt.include.global_project
 import duckdb
 import jinja2
 import pytest
 
-MACRO = Path(__file__).parents[1] / "dbt_project" / "macros" / "tests" / "duckdb__test_unique.sql"
+MACROS = Path(__file__).parents[1] / "dbt_project" / "macros" / "tests"
+# dbt's own default__test_unique, the answer to match.
+DBT_MACROS = Path(dbt.include.global_project.__file__).parent / "macros" / "generic_test_sql"
 
-# dbt's default__test_unique, the answer to match.
-DBT_DEFAULT = """
-select {column} as unique_field, count(*) as n_records
-from {model}
-where {column} is not null
-group by {column}
-having count(*) > 1
-"""
+
+def render(path: Path, name: str, model: str, column: str) -> str:
+    return str(
+        getattr(jinja2.Environment().from_string(path.read_text()).module, name)(model, column)
+    )
 
 
 def hashed_unique(model: str, column: str) -> str:
-    template = jinja2.Environment().from_string(MACRO.read_text())
-    return str(template.module.duckdb__test_unique(model, column))
+    return render(MACROS / "duckdb__test_unique.sql", "duckdb__test_unique", model, column)
+
+
+def dbt_unique(model: str, column: str) -> str:
+    return render(DBT_MACROS / "unique.sql", "default__test_unique", model, column)
 
 
 @pytest.fixture
@@ -50,13 +53,13 @@ def answer(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     ids=["table", "scoped subquery"],
 )
 def test_same_answer_as_dbt(trips, model: str) -> None:
-    expected = answer(trips, DBT_DEFAULT.format(model=model, column="unique_row_id"))
+    expected = answer(trips, dbt_unique(model, "unique_row_id"))
     assert expected  # the fixture holds duplicates: the comparison means something
     assert answer(trips, hashed_unique(model, "unique_row_id")) == expected
 
 
 def test_shared_hashes_are_recounted(trips) -> None:
-    expected = answer(trips, DBT_DEFAULT.format(model="trips", column="unique_row_id"))
+    expected = answer(trips, dbt_unique("trips", "unique_row_id"))
     trips.execute("create macro hash(value) as 7")  # every value in one bucket
     assert trips.execute("select hash('c') = hash('d')").fetchone() == (True,)
     assert expected == [("a", 3), ("b", 2)]

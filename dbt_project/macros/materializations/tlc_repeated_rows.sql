@@ -7,8 +7,8 @@
         so only rows within `bound` (the file's literal pickup ranges, on alias `merged`) can
         match. DuckDB skips row groups outside it only where they hold no stray pickups: every
         month has a few (2008 and 2009 dates), so in a build over many months this delete
-        scans the whole table's pickups and grows with it (0.75 s to 2.2 s a file over 12
-        2 M-row months). Real files hold almost no duplicates: it finds next to nothing. -#}
+        scans the whole table's pickups and grows with it (about 0.4 s to 1.1 s a file over
+        12 2 M-row months). Real files hold almost no duplicates: it finds next to nothing. -#}
     {%- set sql -%}
         delete from {{ relation }}
         where rowid in (

@@ -3,45 +3,15 @@
 from __future__ import annotations
 
 import base64
-import json
-import secrets
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.support.service_account import fake_service_account, leaks
 
 
 @pytest.fixture(scope="module")
-def fake_key() -> dict[str, str]:
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = private.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    key_id = secrets.token_hex(20)
-    info = {
-        "type": "service_account",
-        "project_id": "fake-project",
-        "private_key_id": key_id,
-        "private_key": pem,
-        "client_email": "loader@fake-project.iam.gserviceaccount.com",
-        "client_id": "1234567890",
-        "token_uri": "http://127.0.0.1:9/token",  # refused at once: nothing leaves the host
-    }
-    encoded = base64.b64encode(json.dumps(info).encode()).decode()
-    body = [line for line in pem.splitlines() if line and not line.startswith("-----")]
-    return {"encoded": encoded, "key_id": key_id, "pem_lines": body}
-
-
-def leaks(text: str, key: dict) -> list[str]:
-    found = []
-    if key["encoded"][:64] in text or key["encoded"][-64:] in text:
-        found.append("the base64 key")
-    if key["key_id"] in text:
-        found.append("the private_key_id")
-    found += [f"private key line {i}" for i, line in enumerate(key["pem_lines"]) if line in text]
-    return found
+def fake_key() -> dict:
+    return fake_service_account()
 
 
 def load_to_real_gcs(workspace, **env):

@@ -163,7 +163,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         parents=[common, location],
         help="remove a landed month and its manifest record",
         description="Remove one taxi type's landed month and its manifest record, so it can be "
-        "loaded again; `dbt build --full-refresh` then rebuilds the table without it.",
+        "loaded again; `dbt build --full-refresh --vars 'allow_missing_files: true'` then rebuilds "
+        "the table without it.",
     )
     purge.add_argument("--taxi", type=_taxis, required=True, help=f"taxi type: {TAXI_CHOICES}")
     purge.add_argument("--month", type=_month, required=True, help="the month, YYYY-MM")

@@ -20,6 +20,16 @@ _PROJECT = re.compile(r"([a-z][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]")
 _DATASET = re.compile(r"[A-Za-z0-9_]{1,1024}")
 
 
+def drop_missing_command(taxi: str) -> str:
+    """The deliberate rebuild of a merged table without the files no longer landed (after a
+    purge). Without the var, dbt refuses any build of a table whose merged files are missing
+    from the landing (macros/materializations/tlc_refuse_missing_files.sql)."""
+    return (
+        f'make build DBT_ARGS="--full-refresh --select {taxi}_tripdata '
+        "--vars 'allow_missing_files: true'\""
+    )
+
+
 @dataclass(frozen=True)
 class MergedFile:
     taxi: str

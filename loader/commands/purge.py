@@ -7,6 +7,7 @@ from loader.errors import UsageError
 from loader.landing import open_landing
 from loader.landing.layout import file_lock, landed_relpath, manifest_relpath
 from loader.landing.manifest import ManifestError, read_record
+from loader.merge_log import drop_missing_command
 from loader.months import Month
 from loader.taxis import TaxiType
 
@@ -54,8 +55,8 @@ def run_purge(
             print(f"nothing landed for {taxi.name} {month}{shown}")
     for taxi in purged:
         print(
-            f"Its rows stay in {taxi.name}_tripdata until `dbt build --full-refresh --select "
-            f"{taxi.name}_tripdata` rebuilds the table from the files still landed; until then "
-            "the reconciliation test and `status` report them. Or load the month again."
+            f"Its rows stay in {taxi.name}_tripdata until `{drop_missing_command(taxi.name)}` "
+            "rebuilds the table from the files still landed; until then dbt refuses to build "
+            "the table and `status` reports them. Or load the month again."
         )
     return 0

@@ -15,7 +15,7 @@ from loader.landing.manifest import (
     landed_difference,
     landed_records,
 )
-from loader.merge_log import MergedFile, read_merged_files
+from loader.merge_log import MergedFile, drop_missing_command, read_merged_files
 from loader.output import megabytes
 
 _NAME = re.compile(
@@ -130,13 +130,12 @@ def _not_landed(landing: Landing, entry: MergedFile) -> FileStatus:
         problem = (
             f"its manifest record is gone but the file is still landed: load it again "
             f"(make load MONTH={month} TAXI={taxi}{_source_format(entry.filename)}) to record "
-            "it; a --full-refresh now would "
-            "drop its rows"
+            "it; until then dbt refuses to build the table"
         )
     else:
         problem = (
             f"{entry.rows_now:,} rows merged from a file that is no longer landed: "
-            f"make build DBT_ARGS='--full-refresh --select {taxi}_tripdata' drops them"
+            f"{drop_missing_command(taxi)} drops them"
         )
     return _unknown(
         taxi,

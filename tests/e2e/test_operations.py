@@ -193,14 +193,18 @@ def test_purge_then_full_refresh(workspace):
     assert status.code == 1
     assert "64,572 rows merged from a file that is no longer landed" in status.stdout
     assert "--full-refresh --select green_tripdata" in status.stdout
-    stale = workspace.loader("build")
-    assert stale.code == 1
-    assert "tlc_reconciles_green_tripdata_green" in stale.stdout
-    assert (
-        "does not reconcile: green_tripdata_2021-02.csv: rows merged from a file that is no "
-        "longer landed"
-    ) in stale.stderr
-    refreshed = workspace.dbt("build", "--full-refresh")
+    # A build refuses (the missing file could be a wrong LANDING_URI), a full refresh too;
+    # the table stays whole until the switch says to drop the purged file's rows.
+    for args in ((), ("--full-refresh",)):
+        stale = workspace.loader("build", *args)
+        assert stale.code == 1
+        assert (
+            "green_tripdata: refused, nothing changed: merge_log records 1 merged green file(s) "
+            f"that the landing {workspace.landing} does not hold (its manifest lists 1 green "
+            "file(s)); missing green_tripdata_2021-02.csv."
+        ) in stale.stdout, stale.stdout[-3000:]
+        assert workspace.query("select count(*) from green_tripdata") == [(141_090,)]
+    refreshed = workspace.dbt("build", "--full-refresh", "--vars", "allow_missing_files: true")
     assert refreshed.code == 0, refreshed.stdout[-3000:]
     assert workspace.query("select filename, count(*) from green_tripdata group by 1") == [
         ("green_tripdata_2021-01.csv", 76_518)

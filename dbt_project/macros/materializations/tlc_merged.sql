@@ -16,6 +16,9 @@
     A first build or --full-refresh builds into `<model>__dbt_tmp` and swaps it in at the end
     with the taxi's merge_log rows (tlc_swap_in) in one transaction, so a failed rebuild leaves
     the old table and log intact (and the next build starts the rebuild again).
+
+    Before anything, a build refuses when merge_log records merged files the landing no longer
+    holds (tlc_refuse_missing_files): a wrong LANDING_URI must not rebuild a table from nothing.
 -#}
 
 {% materialization tlc_merged, default %}
@@ -23,6 +26,7 @@
     {%- set target_relation = this.incorporate(type='table') -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set full_refresh = should_full_refresh() or existing is none or not existing.is_table -%}
+    {%- do tlc_refuse_missing_files(taxi) -%}
     {%- set files = tlc_files_to_merge(taxi, incremental=not full_refresh) -%}
     {%- set merge_log = source('taxi_elt', 'merge_log') -%}
 

@@ -10,9 +10,9 @@
         had duplicates are merged again with it (their rows removed and merged afresh). -#}
     {%- if not execute -%}{{ return([]) }}{%- endif -%}
     {%- set taxi = tlc_checked_taxi(taxi) -%}
-    {#- A run or build stages both at its start (on-run-start, which dbt's relation cache does
-        not see); `dbt compile` or `show` on a fresh warehouse finds neither yet. -#}
-    {%- set staged_at_start = flags.WHICH in ['run', 'build'] -%}
+    {#- A run, build or retry stages both at its start (on-run-start, which dbt's relation
+        cache does not see); `dbt compile` or `show` on a fresh warehouse finds neither yet. -#}
+    {%- set staged_at_start = flags.WHICH in ['run', 'build', 'retry'] -%}
     {%- if not staged_at_start and load_relation(source('tlc', 'landed_files')) is none -%}
         {{ return([]) }}
     {%- endif -%}

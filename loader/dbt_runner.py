@@ -89,7 +89,7 @@ def run_dbt(
             ):
                 shutil.copy(PROJECT_ROOT / "profiles.example.yml", Path(fallback) / "profiles.yml")
                 environment["DBT_PROFILES_DIR"] = fallback
-            options = ["--quiet"] if quiet else []
+            options = console_options(quiet=quiet, terminal=sys.stdout.isatty())
             if in_process is not None:
                 in_process.ready()
                 code = _invoke_in_process([*options, *args], environment)
@@ -108,6 +108,18 @@ def run_dbt(
             f"dbt {args[0]} failed (exit {code}; {summary}); see its output above and logs/dbt.log"
         )
     return summary
+
+
+def console_options(*, quiet: bool, terminal: bool) -> list[str]:
+    """What dbt prints: on a terminal, dbt's own lines; on a pipe, a file or in CI, no colour
+    codes and only warnings, failures and errors (the loader prints the summary line). Either
+    way the whole debug log goes to logs/dbt.log."""
+    options = ["--quiet"] if quiet else []
+    if terminal:
+        return options
+    if not quiet:
+        options += ["--log-level", "warn", "--log-level-file", "debug"]
+    return [*options, "--no-use-colors"]
 
 
 def _invoke_in_process(args: list[str], environment: dict[str, str]) -> int:

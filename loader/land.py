@@ -98,8 +98,15 @@ def land_month(
         _refuse_other_format(landing, taxi, month, source.file_format)
         previous = read_record(landing, taxi, month, source.file_format)
         intact = previous is not None and landed_difference(landing, previous, verify=force) is None
-        # Ask the source for the file only if it changed since the landing we hold.
-        if_validator = previous.source_validator if previous and intact and not force else None
+        # Ask the source for the file only if it changed since the landing we hold, and only
+        # the source that issued the validator: a 304 from another (the real source after the
+        # demo's mirror) says nothing about what we hold. Another source: download, compare.
+        same_source = previous is not None and previous.source_url == redact(
+            source.url_for(taxi, month)
+        )
+        if_validator = (
+            previous.source_validator if previous and intact and same_source and not force else None
+        )
         result = with_retries(
             settings.http_tries,
             settings.http_backoff,
@@ -136,8 +143,12 @@ def _land_once(
     checksum, writer = streamed.crc32c, streamed.writer
     if previous is not None and intact and previous.crc32c == checksum:
         writer.abort()
-        if previous.source_validator != download.validator:
-            write_record(landing, replace(previous, source_validator=download.validator))
+        source_url = redact(url)
+        if (previous.source_validator, previous.source_url) != (download.validator, source_url):
+            write_record(
+                landing,
+                replace(previous, source_validator=download.validator, source_url=source_url),
+            )
         return _result(previous, "unchanged", landing.file_uri(relpath))
     writer.commit(checksum)
     replaced = previous is not None and previous.crc32c != checksum

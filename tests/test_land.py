@@ -97,6 +97,32 @@ def test_identical_content_is_skipped_and_changed_content_replaces(tmp_path):
     assert (lake / "green/green_tripdata_2021-01.csv").read_bytes() == month_csv(12, "6.5")
 
 
+def test_a_validator_is_sent_only_to_the_source_that_issued_it(tmp_path):
+    """After the demo, a real load of a demo month sent the demo file's Last-Modified to the
+    real source, got 304 and kept the synthetic data. Another source means a fresh download
+    and a comparison by content; the source's own validator is used from then on."""
+    demo, real, lake = tmp_path / "demo", tmp_path / "real", tmp_path / "lake"
+    publish(demo, month_csv(10))
+    older = publish(real, month_csv(12, variant="6.5"))
+    os.utime(older, (1_600_000_000, 1_600_000_000))  # a 304 to the demo file's date
+    same = publish(tmp_path / "same", month_csv(12, variant="6.5"))
+    os.utime(same, (1_500_000_000, 1_500_000_000))
+    with serve_folder(demo) as demo_url, serve_folder(real) as real_url:
+        assert load(demo_url, lake).status == "landed"
+        replaced = load(real_url, lake)
+        assert replaced.status == "replaced" and replaced.rows == 12
+        assert manifest(lake)["source_url"].startswith(real_url + "/green/")
+        assert manifest(lake)["previous_rows"] == 10
+        assert load(real_url, lake).status == "unchanged"
+        with serve_folder(tmp_path / "same") as same_url:
+            # Same bytes from a third source: compared by content, then its validator kept.
+            assert load(same_url, lake).status == "unchanged"
+            record = manifest(lake)
+            assert record["source_url"].startswith(same_url + "/green/")
+            assert record["source_validator"] == "Fri, 14 Jul 2017 02:40:00 GMT"
+    assert (lake / "green/green_tripdata_2021-01.csv").read_bytes() == month_csv(12, "6.5")
+
+
 def test_a_deleted_landed_file_is_repaired(tmp_path):
     mirror, lake = tmp_path / "mirror", tmp_path / "lake"
     publish(mirror, month_csv(10))

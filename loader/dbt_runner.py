@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from loader.config import PROJECT_ROOT, Settings
+from loader.duckdb_extensions import extension_directory
 from loader.errors import LoaderError
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ def run_dbt(
         **os.environ,
         "LANDING_URI": settings.landing_uri,
         "DUCKDB_PATH": str(settings.duckdb_path),
+        "DUCKDB_EXTENSION_DIRECTORY": str(extension_directory()),
     }
     results = PROJECT_ROOT / (environment.get("DBT_TARGET_PATH") or "target") / "run_results.json"
     with warehouse_turn(settings, environment):

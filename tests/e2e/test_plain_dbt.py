@@ -239,6 +239,16 @@ def test_plain_dbt_ends_where_make_build_ends(tmp_path, tlc_server):
         assert run.code == 0 and "Traceback" not in run.output, run.output[-3000:]
         assert list(elsewhere.iterdir()) == []
         assert user.state() == expected
+    # A real month loaded over a demo month replaces it (the demo mirror's Last-Modified is
+    # not sent to the real source), and plain dbt merges it in its place.
+    real = user.run("make", "load", "MONTH=2021-01", "TAXI=green", TLC_SOURCE_URL=tlc_server)
+    assert real.code == 0 and re.search(r"replaced\s+green_tripdata_2021-01.csv", real.output), (
+        real.output
+    )
+    assert user.dbt("build").code == 0
+    green = 19_956 + GREEN_ROWS["2021-01"] + GREEN_ROWS["2021-03"]
+    assert user.state()["green_tripdata"][:2] == (green, green)
+
     # The loader reads the same relative defaults from anywhere.
     # (PYTHONPATH: the venv's editable install is this repository's, a user's is their own.)
     status = user.run("python", "-m", "loader", "status", cwd=elsewhere, PYTHONPATH=str(repo))

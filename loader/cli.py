@@ -39,9 +39,14 @@ def _month(text: str) -> Month:
             "no month given: pass YYYY-MM (with make: MONTH=YYYY-MM, or FROM= and TO=)"
         )
     try:
-        return Month.parse(text)
+        month = Month.parse(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from error
+    if month > Month.latest_begun():
+        raise argparse.ArgumentTypeError(
+            f"month {month} has not begun yet: the TLC publishes a month after it ends"
+        )
+    return month
 
 
 def _taxis(text: str) -> list[TaxiType]:

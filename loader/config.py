@@ -6,6 +6,8 @@ so the loader and the models always agree on where files are.
 
 from __future__ import annotations
 
+import io
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -14,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
+from dotenv.parser import parse_stream
 
 from loader.errors import UsageError
 from loader.months import Month
@@ -31,6 +34,7 @@ SOURCE_FORMATS = tuple(DEFAULT_SOURCE_URLS)
 DEFAULT_LANDING_URI = "lake"
 DEFAULT_DUCKDB_PATH = "taxi.duckdb"
 DEFAULT_SCHEDULE_TZ = "America/New_York"
+DBT_TARGETS = ("duckdb", "bigquery")  # the outputs of profiles.example.yml
 DEFAULT_SYNC_FROM = "2019-01"
 
 # Local paths and gs:// URIs end up inside SQL string literals (read_csv('...')) and object
@@ -51,11 +55,32 @@ class Settings:
     schedule_tz: ZoneInfo
     sync_from: Month
     source_format: str = "csv"  # csv (the CSV backups) or parquet (the TLC's own files)
+    dbt_target: str = "duckdb"  # DBT_TARGET: the profile's output dbt builds and status reads
 
 
 def read_dotenv(project_root: Path = PROJECT_ROOT) -> None:
-    """Load `.env` from the project root; variables already in the environment win."""
-    load_dotenv(project_root / ".env", override=False)
+    """Load `.env` from the project root; variables already in the environment win.
+
+    A line that does not parse stops the run (python-dotenv would skip it with a warning and
+    the run would go on with a default: data landed where it was not meant to go)."""
+    path = project_root / ".env"
+    if not path.exists():
+        return
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise UsageError(f"cannot read {path} ({reason}); fix or remove it") from error
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            original = binding.original.string
+            line = binding.original.line + len(original) - len(original.lstrip("\n"))
+            shown = original.strip().splitlines()[0] if original.strip() else ""
+            raise UsageError(
+                f"{path} line {line} does not parse ({_shown(shown)}): write NAME=value, "
+                "quote a value with spaces, or remove the line"
+            )
+    load_dotenv(path, override=False)
 
 
 def load_settings(
@@ -77,15 +102,54 @@ def load_settings(
         landing_uri=validate_landing_uri(
             landing_uri or env.get("LANDING_URI") or DEFAULT_LANDING_URI, project_root
         ),
-        duckdb_path=_local_path(
-            env.get("DUCKDB_PATH") or DEFAULT_DUCKDB_PATH, project_root, "DUCKDB_PATH"
+        duckdb_path=validate_duckdb_path(
+            _local_path(env.get("DUCKDB_PATH") or DEFAULT_DUCKDB_PATH, project_root, "DUCKDB_PATH")
         ),
-        http_timeout=_positive_float(env, "TLC_HTTP_TIMEOUT", 60.0),
-        http_tries=int(_positive_float(env, "TLC_HTTP_TRIES", 5)),
-        http_backoff=_positive_float(env, "TLC_HTTP_BACKOFF", 1.0, allow_zero=True),
+        http_timeout=_number(env, "TLC_HTTP_TIMEOUT", 60.0, most=3600),
+        http_tries=int(_number(env, "TLC_HTTP_TRIES", 5, most=100, whole=True)),
+        http_backoff=_number(env, "TLC_HTTP_BACKOFF", 1.0, most=300, allow_zero=True),
         schedule_tz=_zone(env.get("SCHEDULE_TZ") or DEFAULT_SCHEDULE_TZ),
         sync_from=_month(env.get("SYNC_FROM") or DEFAULT_SYNC_FROM),
+        dbt_target=validate_dbt_target(env.get("DBT_TARGET") or "duckdb"),
     )
+
+
+def validate_dbt_target(value: str) -> str:
+    """Exactly a target of the profile: a misspelt one must not quietly read DuckDB."""
+    if value not in DBT_TARGETS:
+        raise UsageError(f"DBT_TARGET {_shown(value)} is not one of: {', '.join(DBT_TARGETS)}")
+    return value
+
+
+# Every DuckDB database file carries this at byte 8 (its storage header).
+_DUCKDB_MAGIC = b"DUCK"
+
+
+def validate_duckdb_path(path: Path) -> Path:
+    """A DuckDB file, or a file not there yet; never a folder or a file of another kind (DuckDB
+    would refuse a CSV only when dbt opens it, after the landing ran)."""
+    if path.is_dir():
+        raise UsageError(
+            f"DUCKDB_PATH {path} is a folder: name a file in it, e.g. {path}/taxi.duckdb"
+        )
+    if path.exists():
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(12)
+        except OSError as error:
+            raise UsageError(f"cannot read DUCKDB_PATH {path} ({error.strerror})") from error
+        if head[8:12] != _DUCKDB_MAGIC:  # an empty file too: DuckDB refuses it
+            raise UsageError(
+                f"DUCKDB_PATH {path} is not a DuckDB database (a file of another kind): "
+                "name a new file or an existing warehouse"
+            )
+        return path
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"DUCKDB_PATH {path}: {parent} is a file, not a folder")
+            break
+    return path
 
 
 def validate_source_format(value: str) -> str:
@@ -137,16 +201,29 @@ def _local_path(value: str, project_root: Path, name: str) -> Path:
     return path if path.is_absolute() else project_root / path
 
 
-def _positive_float(env: Mapping[str, str], name: str, default: float, *, allow_zero=False):
+def _number(
+    env: Mapping[str, str],
+    name: str,
+    default: float,
+    *,
+    most: float,
+    allow_zero: bool = False,
+    whole: bool = False,
+) -> float:
+    """A finite number in (0, most] ([0, most] with allow_zero), whole if asked."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
+    kind = "a whole number" if whole else "a number"
     try:
         value = float(raw)
     except ValueError as error:
-        raise UsageError(f"{name}={_shown(raw)} is not a number") from error
-    if value < 0 or (value == 0 and not allow_zero):
-        raise UsageError(f"{name}={_shown(raw)} must be greater than 0")
+        raise UsageError(f"{name}={_shown(raw)} is not {kind}") from error
+    if not math.isfinite(value) or (whole and not value.is_integer()):
+        raise UsageError(f"{name}={_shown(raw)} is not {kind}")
+    least = "0" if allow_zero else "greater than 0"
+    if value < 0 or (value == 0 and not allow_zero) or value > most:
+        raise UsageError(f"{name}={_shown(raw)} must be {least} and at most {most:g}")
     return value
 
 

@@ -34,6 +34,15 @@ class Month:
             )
         return cls(year, month)
 
+    @classmethod
+    def latest_begun(cls) -> Month:
+        """The newest month that has begun somewhere on Earth (UTC+14): nothing after it can
+        have been published."""
+        from datetime import datetime, timedelta, timezone
+
+        now = datetime.now(timezone(timedelta(hours=14)))
+        return cls(now.year, now.month)
+
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,85 @@ def test_dbt_treats_an_empty_landing_uri_as_unset(tmp_path):
     }
     assert locations["green_tripdata_ext"] == "lake/green/green_tripdata_*.csv"
     assert locations["landed_files"] == "lake/_manifest/*.json"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('LANDING_URI=/tmp/ok\nTLC_SOURCE_FORMAT = "parquet\n', 2),
+        ("# settings\n\nnot a setting\n", 3),
+        ("A=1\n\n\nLANDING_URI='gs://b/x\nB=2\n", 4),
+    ],
+)
+def test_a_dotenv_line_that_does_not_parse_stops_the_run(tmp_path, monkeypatch, text, line):
+    monkeypatch.delenv("LANDING_URI", raising=False)
+    (tmp_path / ".env").write_text(text)
+    with pytest.raises(UsageError, match=rf"\.env line {line} does not parse"):
+        read_dotenv(tmp_path)
+    assert "LANDING_URI" not in os.environ  # nothing of the file was applied
+
+
+def test_a_dotenv_that_cannot_be_read_stops_the_run(tmp_path):
+    (tmp_path / ".env").write_bytes(b"LANDING_URI=/tmp/\xff\n")
+    with pytest.raises(UsageError, match="not UTF-8"):
+        read_dotenv(tmp_path)
+    (tmp_path / ".env").unlink()
+    (tmp_path / ".env").mkdir()
+    with pytest.raises(UsageError, match=r"cannot read .*\.env"):
+        read_dotenv(tmp_path)
+
+
+@pytest.mark.parametrize("value", ["bigqeury", "DuckDB", "duckdb ", "postgres"])
+def test_dbt_target_must_be_a_target_of_the_profile(value):
+    with pytest.raises(UsageError, match="DBT_TARGET .* is not one of: duckdb, bigquery"):
+        load_settings({"DBT_TARGET": value})
+    assert load_settings({"DBT_TARGET": "bigquery"}).dbt_target == "bigquery"
+    assert load_settings({}).dbt_target == "duckdb"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TLC_HTTP_TIMEOUT", "inf"),
+        ("TLC_HTTP_TIMEOUT", "nan"),
+        ("TLC_HTTP_TIMEOUT", "1e9"),
+        ("TLC_HTTP_TRIES", "2.5"),
+        ("TLC_HTTP_TRIES", "-inf"),
+        ("TLC_HTTP_TRIES", "1000"),
+        ("TLC_HTTP_BACKOFF", "NaN"),
+        ("TLC_HTTP_BACKOFF", "-1"),
+    ],
+)
+def test_numbers_are_finite_and_in_range(name, value):
+    with pytest.raises(UsageError, match=name):
+        load_settings({name: value})
+
+
+def test_numbers_within_range_are_taken():
+    settings = load_settings(
+        {"TLC_HTTP_TIMEOUT": "0.5", "TLC_HTTP_TRIES": "3.0", "TLC_HTTP_BACKOFF": "0"}
+    )
+    assert (settings.http_timeout, settings.http_tries, settings.http_backoff) == (0.5, 3, 0)
+
+
+def test_duckdb_path_is_a_duckdb_file_or_a_new_one(tmp_path):
+    import duckdb
+
+    with pytest.raises(UsageError, match="is a folder"):
+        load_settings({"DUCKDB_PATH": str(tmp_path)})
+    csv = tmp_path / "trips.csv"
+    csv.write_text("VendorID,fare\n1,2.5\n")
+    with pytest.raises(UsageError, match="is not a DuckDB database"):
+        load_settings({"DUCKDB_PATH": str(csv)})
+    with pytest.raises(UsageError, match="is a file, not a folder"):
+        load_settings({"DUCKDB_PATH": str(csv / "taxi.duckdb")})
+    warehouse = tmp_path / "taxi.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    assert load_settings({"DUCKDB_PATH": str(warehouse)}).duckdb_path == warehouse
+    new = tmp_path / "not" / "yet" / "taxi.duckdb"
+    assert load_settings({"DUCKDB_PATH": str(new)}).duckdb_path == new
+    assert not (tmp_path / "not").exists()  # checked, nothing created
+    empty = tmp_path / "empty.duckdb"
+    empty.touch()  # DuckDB refuses an empty file as much as a CSV
+    with pytest.raises(UsageError, match="is not a DuckDB database"):
+        load_settings({"DUCKDB_PATH": str(empty)})

@@ -129,6 +129,46 @@ def test_bad_files_are_rejected_whole(workspace, shared_tlc, mirror, prepare, ta
 
 
 def test_debug_shows_the_traceback(workspace):
-    run = workspace.loader("load", "--taxi", "green", "--month", "2030-01", "--debug")
+    run = workspace.loader("load", "--taxi", "green", "--month", "2019-06", "--debug")
     assert run.code == 1
     assert "Traceback" in run.stderr and "HTTP 404" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("DUCKDB_PATH=<a folder>", "is a folder: name a file in it"),
+        ("DUCKDB_PATH=<a CSV file>", "is not a DuckDB database"),
+        ("DBT_TARGET=bigqeury", "DBT_TARGET 'bigqeury' is not one of: duckdb, bigquery"),
+        ("TLC_HTTP_TIMEOUT=inf", "TLC_HTTP_TIMEOUT='inf' is not a number"),
+        ("TLC_HTTP_TRIES=2.5", "TLC_HTTP_TRIES='2.5' is not a whole number"),
+    ],
+)
+def test_settings_are_checked_before_anything_runs(workspace, setting, message):
+    """Exit 2 with one line, before any request, and nothing on disk: no landing folder, no
+    lock beside the warehouse, no run record."""
+    folder = workspace.root / "a-folder"
+    folder.mkdir()
+    csv = workspace.root / "trips.csv"
+    csv.write_text("VendorID,fare_amount\n1,2.5\n")
+    name, value = setting.split("=", 1)
+    value = {"<a folder>": str(folder), "<a CSV file>": str(csv)}.get(value, value)
+    before = sorted(workspace.root.rglob("*"))
+    for verb in (
+        ["load", "--taxi", "green", "--month", "2021-01"],
+        ["backfill", "--from", "2021-01", "--to", "2021-02", "--taxi", "green"],
+        ["build"],
+        ["status"],
+    ):
+        run = workspace.loader(*verb, **{name: value})
+        assert run.code == 2, (verb, run.stderr)
+        assert message in one_line_error(run), verb
+        assert sorted(workspace.root.rglob("*")) == before, verb
+    assert csv.read_text() == "VendorID,fare_amount\n1,2.5\n"
+
+
+def test_a_month_not_begun_is_refused_without_a_request(workspace):
+    run = workspace.loader("load", "--taxi", "green", "--month", "2099-01")
+    assert run.code == 2
+    assert "month 2099-01 has not begun yet" in one_line_error(run)
+    assert not workspace.landing.exists()

@@ -249,6 +249,16 @@ def test_plain_dbt_ends_where_make_build_ends(tmp_path, tlc_server):
     green = 19_956 + GREEN_ROWS["2021-01"] + GREEN_ROWS["2021-03"]
     assert user.state()["green_tripdata"][:2] == (green, green)
 
+    # A .env line that does not parse stops the loader before anything runs (it used to be
+    # skipped with a warning, and the default landing used instead).
+    (repo / ".env").write_text('TLC_SOURCE_FORMAT=parquet\nLANDING_URI = "gs://bucket/x\n')
+    files = sorted(repo.rglob("*"))
+    broken = user.run("make", "load", "MONTH=2021-04", "TAXI=green", TLC_SOURCE_URL=tlc_server)
+    assert broken.code == 2, broken.output
+    assert f"error: {repo}/.env line 2 does not parse" in broken.output
+    assert sorted(repo.rglob("*")) == files
+    (repo / ".env").unlink()
+
     # The loader reads the same relative defaults from anywhere.
     # (PYTHONPATH: the venv's editable install is this repository's, a user's is their own.)
     status = user.run("python", "-m", "loader", "status", cwd=elsewhere, PYTHONPATH=str(repo))

@@ -34,7 +34,7 @@ def test_no_command_leaks_the_key(workspace, fake_key, tmp_path):
     runs = {
         "load to GCS, no access token": load_to_real_gcs(workspace, **env),
         "load a month that does not exist": workspace.loader(
-            "load", "--taxi", "green", "--month", "2030-01", "--debug", **env
+            "load", "--taxi", "green", "--month", "2019-06", "--debug", **env
         ),
         "backfill and build": workspace.loader(
             "backfill",

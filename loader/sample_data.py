@@ -1,7 +1,8 @@
 """A seeded, synthetic mirror of the TLC CSV backups in the release layout.
 
 Realistic where it matters to a loader and to dbt: green files use CRLF, a third of green rows
-have an empty VendorID (with the columns that go empty with it), ehail_fee is always empty,
+have an empty VendorID (with the columns that go empty with it), for-hire trips leave their
+zones empty at the real files' rates (where the registry allows it), ehail_fee is always empty,
 distances and tips below one are written with a leading dot (.61), a few pickups fall outside
 the file's month (including the bogus 2008/2009 dates), some totals are negative, and a few
 rows are exact duplicates. The same seed gives byte-identical files. Columns are drawn with
@@ -35,6 +36,9 @@ DUPLICATE_SHARE = 0.002
 OUT_OF_MONTH_SHARE = 0.001
 NEGATIVE_SHARE = 0.002
 EMPTY_VENDOR_SHARE = {"green": 0.35, "yellow": 0.05}  # others: 0.05
+# Trips without a pickup / drop-off zone, where the registry allows it: the for-hire files
+# leave many empty (fhv of 2019-2021: about a fifth of pickups), the high-volume ones few.
+EMPTY_ZONE_SHARE = {"fhv": (0.2, 0.12), "fhvhv": (0.002, 0.004)}
 BLOCK_ROWS = 100_000
 _MAX_CENTS = 200_000  # amounts are capped at $2,000 so the lookup tables stay small
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -102,13 +106,23 @@ def _rows(rng: np.random.Generator, taxi: TaxiType, month: Month, n: int) -> lis
     def blank(values: list[str]) -> list[str]:
         return ["" if gone else value for gone, value in zip(empty, values, strict=True)]
 
+    pickup_empty, dropoff_empty = EMPTY_ZONE_SHARE.get(taxi.name, (0.0, 0.0))
+    nullable = {column.name.casefold() for column in taxi.columns if column.nullable}
+    if "pulocationid" not in nullable:
+        pickup_empty = 0.0
+    if "dolocationid" not in nullable:
+        dropoff_empty = 0.0
     small = _small_ints()
     fields = {
         "VendorID": blank([small[v] for v in rng.choice(np.array([1, 2, 2]), n).tolist()]),
         "store_and_fwd_flag": blank(np.where(rng.random(n) < 0.01, "Y", "N").tolist()),
         "RatecodeID": blank([small[v] for v in rng.choice(np.array([1, 1, 1, 1, 5]), n).tolist()]),
-        "PULocationID": [small[v] for v in rng.integers(1, 266, n).tolist()],
-        "DOLocationID": [small[v] for v in rng.integers(1, 266, n).tolist()],
+        "PULocationID": _sometimes_empty(
+            rng, [small[v] for v in rng.integers(1, 266, n).tolist()], pickup_empty
+        ),
+        "DOLocationID": _sometimes_empty(
+            rng, [small[v] for v in rng.integers(1, 266, n).tolist()], dropoff_empty
+        ),
         "passenger_count": blank([small[v] for v in rng.integers(1, 7, n).tolist()]),
         "trip_distance": _dotted(distance),
         "fare_amount": _money(fare),
@@ -143,6 +157,15 @@ def _rows(rng: np.random.Generator, taxi: TaxiType, month: Month, n: int) -> lis
         if index:
             rows[index] = rows[int(rng.integers(0, index))]
     return rows
+
+
+def _sometimes_empty(rng, values: list[str], share: float) -> list[str]:
+    """`values` with about `share` of them empty (none when share is 0: the draw is skipped,
+    so types without empties keep their exact files)."""
+    if share <= 0:
+        return values
+    gone = (rng.random(len(values)) < share).tolist()
+    return ["" if empty else value for empty, value in zip(gone, values, strict=True)]
 
 
 def _by_type(rng, kind, n: int, small: list[str], pickup: np.ndarray, blank) -> list[str]:

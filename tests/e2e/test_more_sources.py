@@ -157,6 +157,26 @@ def test_backfill_sync_status_and_purge_for_every_type(workspace, tmp_path):
         assert count == 3, taxi.name
     status = workspace.loader("status")
     assert status.code == 0 and "12/12 reconciled" in status.stdout, status.stdout
+    # What the door took, the marts take: the for-hire trips without a zone (the generator
+    # leaves them empty at the real files' rates) stay in fct_trips, and no error-severity
+    # test failed on them (the builds above exit 0).
+    merged = {
+        name: workspace.query(f"select count(*) from {name}_tripdata")[0][0] for name in TAXI_TYPES
+    }
+    assert dict(workspace.query("select service_type, count(*) from fct_trips group by 1")) == (
+        merged
+    )
+    ((pickups, dropoffs),) = workspace.query(
+        "select count(*) filter (where pickup_location_id is null), "
+        "count(*) filter (where dropoff_location_id is null) from fct_trips "
+        "where service_type = 'fhv'"
+    )
+    assert pickups > 0.1 * merged["fhv"] and dropoffs > 0.05 * merged["fhv"]
+    (zoneless,) = workspace.query(
+        "select sum(trips) from fct_monthly_zone_revenue "
+        "where service_type = 'fhv' and pickup_location_id is null"
+    )[0]
+    assert zoneless == pickups
     purge = workspace.loader("purge", "--taxi", "fhv", "--month", "2021-02", "--yes")
     assert purge.code == 0 and "purged     fhv_tripdata_2021-02.csv (1,500 rows)" in purge.stdout
     after = workspace.loader("status")

@@ -144,7 +144,54 @@ def test_values_that_are_refused_name_row_column_and_value(tmp_path, green):
         return replace_column(table, "lpep_dropoff_datetime", pa.array(ns, pa.timestamp("ns")))
 
     message = refused(rewrite(green, tmp_path / "ns.parquet", sub_microsecond))
-    assert "column lpep_dropoff_datetime:" in message
+    assert "row 8, lpep_dropoff_datetime: " in message and message.endswith("has nanoseconds")
+
+
+def test_values_both_warehouses_would_refuse_are_refused_as_the_csv_door_does(tmp_path, green):
+    """NaN, infinities and amounts beyond decimal(18,2), text that is not UTF-8 or holds a
+    control character, integers beyond int64, timestamps outside years 1 to 9999: each is one
+    line naming row, column and value (these ended as 'unexpected ArrowInvalid' or landed)."""
+
+    def with_column(name: str, values: pa.Array, label: str) -> str:
+        def change(table: pa.Table) -> pa.Table:
+            return replace_column(table, name, values)
+
+        return refused(rewrite(green, tmp_path / f"{label}.parquet", change))
+
+    def one(name: str, bad, kind: pa.DataType, at: int = 2_345) -> str:
+        values = [None] * 3_000
+        values[at] = bad
+        return with_column(name, pa.array(values, kind), f"{name}-{at}")
+
+    assert one("fare_amount", float("nan"), pa.float64()).endswith(
+        "row 2346, fare_amount: nan is not a number"
+    )
+    assert "row 2346, tip_amount: inf is not a number" in one(
+        "tip_amount", float("inf"), pa.float64()
+    )
+    assert "row 2346, total_amount: -inf is not a number" in one(
+        "total_amount", float("-inf"), pa.float64()
+    )
+    big = pa.array([None] * 2_999 + [10**20], pa.decimal128(38, 2))
+    assert "row 3000, extra: Decimal('100000000000000000000.00') too large" in with_column(
+        "extra", big, "decimal"
+    )
+    assert "row 2346, passenger_count: 18446744073709551615 too large" in one(
+        "passenger_count", 2**64 - 1, pa.uint64()
+    )
+    not_utf8 = pa.array([b"N"] * 2_999 + [b"\xff"], pa.binary()).view(pa.string())
+    assert "row 3000, store_and_fwd_flag: b'\\xff' is not UTF-8" in with_column(
+        "store_and_fwd_flag", not_utf8, "utf8"
+    )
+    assert "row 2346, store_and_fwd_flag: '\\t' holds a control character" in one(
+        "store_and_fwd_flag", "\t", pa.string()
+    )
+    seconds = pa.timestamp("s")
+    year_20000 = pa.array([datetime(2021, 1, 5)] * 3_000, seconds).cast(pa.int64()).to_pylist()
+    year_20000[9] = 568_971_820_800  # 20000-01-01
+    assert "row 10, lpep_dropoff_datetime: " in with_column(
+        "lpep_dropoff_datetime", pa.array(year_20000, pa.int64()).cast(seconds), "year"
+    )
 
 
 def test_row_count_is_the_footers(tmp_path, green):
@@ -163,3 +210,95 @@ def test_timestamps_keep_their_value(tmp_path, green):
     landed = table.column("lpep_pickup_datetime").to_pylist()[:20]
     assert all(isinstance(value, datetime) for value in landed)
     assert landed == original
+
+
+_BAD_VALUES: list[tuple[pa.DataType, object]] = [
+    (pa.float64(), float("nan")),
+    (pa.float64(), float("inf")),
+    (pa.float64(), -float("inf")),
+    (pa.float64(), 1e300),
+    (pa.float64(), 1e16),
+    (pa.float64(), 0.005),
+    (pa.float64(), 5e-324),
+    (pa.float64(), 2.0**63),
+    (pa.float64(), -0.0),
+    (pa.int64(), 2**63 - 1),
+    (pa.int64(), -(2**63)),
+    (pa.uint64(), 2**64 - 1),
+    (pa.int32(), -1),
+    (pa.string(), ""),
+    (pa.string(), "\x00"),
+    (pa.string(), "é"),
+    (pa.string(), "N" * 300),
+    (pa.large_string(), "Y"),
+    (pa.binary(), b"\xc3("),
+    (pa.decimal128(38, 2), 10**17),
+    (pa.decimal128(38, 9), 1),
+    (pa.timestamp("s"), 568_971_820_800),  # the year 20000
+    (pa.timestamp("s"), -62_135_596_801),  # a second before the year 1
+    (pa.timestamp("ms"), 0),
+    (pa.timestamp("ns"), 1_609_459_200_000_000_001),
+    (pa.timestamp("us", tz="UTC"), 0),
+    (pa.bool_(), True),
+    (pa.null(), None),
+]
+
+
+def _fuzzed_column(original: pa.ChunkedArray, kind: pa.DataType, bad, at: int) -> pa.Array:
+    """The column as `kind`: its own values where they convert, `bad` at row `at`; text that
+    is not UTF-8 goes in as a string column (Arrow does not check what parquet calls a
+    string)."""
+    if pa.types.is_binary(kind):
+        values = [b"N"] * len(original)
+        values[at] = bad
+        return pa.array(values, pa.binary()).view(pa.string())
+    if pa.types.is_null(kind):
+        return pa.nulls(len(original))
+    try:
+        values = original.cast(kind).to_pylist()
+    except (pa.ArrowException, ValueError):
+        values = [None] * len(original)
+    if pa.types.is_timestamp(kind):
+        ticks = pa.array(values, kind).cast(pa.int64()).to_pylist()
+        ticks[at] = bad
+        return pa.array(ticks, pa.int64()).cast(kind)
+    values[at] = bad
+    return pa.array(values, kind)
+
+
+def test_fuzzed_files_land_readable_or_are_refused_in_one_line(tmp_path, green):
+    """Whatever a file holds, the checker lands it (and DuckDB then reads every value with
+    the declared types) or refuses it with one ValidationError line: never another error."""
+    import os
+    import random
+
+    import duckdb
+
+    rng = random.Random(2026_12_06)
+    base = pq.read_table(green)
+    outcomes = {"landed": 0, "refused": 0}
+    for case in range(int(os.environ.get("FUZZ_SEEDS", "80"))):
+        name = rng.choice(base.schema.names)
+        kind, bad = rng.choice(_BAD_VALUES)
+        at = rng.randrange(base.num_rows)
+        column = _fuzzed_column(base.column(name), kind, bad, at)
+        path = tmp_path / f"case-{case}.parquet"
+        pq.write_table(replace_column(base, name, column), path)
+        sink = io.BytesIO()
+        try:
+            ParquetCheck(GREEN, JAN, "green 2021-01").land(path, sink)
+        except ValidationError as error:
+            message = str(error)
+            assert message.startswith("green 2021-01: the file ") and "\n" not in message, (
+                name, kind, bad, message,
+            )  # fmt: skip
+            outcomes["refused"] += 1
+            continue
+        landed = tmp_path / f"landed-{case}.parquet"
+        landed.write_bytes(sink.getvalue())
+        con = duckdb.connect()
+        rows = con.execute(f"select * from read_parquet('{landed}')").fetchall()
+        con.close()
+        assert len(rows) == base.num_rows, (name, kind, bad)
+        outcomes["landed"] += 1
+    assert outcomes["landed"] and outcomes["refused"], outcomes  # both paths were walked

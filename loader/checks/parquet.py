@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,6 +29,8 @@ from loader.schema import Column, Decimal, Integer, Text, Timestamp
 from loader.taxis import TaxiType
 
 BATCH_ROWS = 131_072
+_FIRST_MOMENT = datetime(1, 1, 1)
+_LAST_SECOND = datetime(9999, 12, 31, 23, 59, 59)
 _INT64 = (-(2**63), 2**63 - 1)
 _SHOWN = 40
 # Columns of files that locate trips by coordinates (the 2009-2010 ones).
@@ -73,8 +76,16 @@ class ParquetCheck:
         writer = pq.ParquetWriter(sink, schema, compression="snappy")
         try:
             for batch in self._batches(file, mapping):
-                table = self._canonical(batch, mapping, schema, rows)
-                writer.write_table(table)
+                try:
+                    table = self._canonical(batch, mapping, schema, rows)
+                    writer.write_table(table)
+                except (pa.ArrowException, ValueError, OverflowError) as error:
+                    # Every value problem above names its row; anything else a file's content
+                    # can cause is still one line about the file, never an unexpected error.
+                    self._fail(
+                        f"rows {rows + 1:,} to {rows + batch.num_rows:,} do not convert to the "
+                        f"registry's types ({_first_line(error)})"
+                    )
                 rows += batch.num_rows
         finally:
             writer.close()
@@ -174,24 +185,64 @@ class ParquetCheck:
                 pc.greater_equal(values, float(_INT64[0])), pc.less(values, float(_INT64[1]))
             )
             self._bad(column, values, pc.invert(pc.and_(whole, inside)), offset, "not an integer")
+        if isinstance(kind, Integer) and pa.types.is_unsigned_integer(values.type):
+            beyond = pc.greater(values, pa.scalar(_INT64[1], values.type))
+            self._bad(column, values, beyond, offset, "too large")
         if isinstance(kind, Decimal):
             return self._decimal(column, kind, values, target, offset)
         if isinstance(kind, Text):
-            too_long = pc.greater(pc.utf8_length(values), kind.max_length)
-            self._bad(column, values, too_long, offset, f"longer than {kind.max_length} characters")
+            self._text(column, kind, values, offset)
+        if isinstance(kind, Timestamp):
+            self._timestamp(column, values, offset)
         try:
-            return values.cast(target)  # safe: a timestamp with sub-microseconds fails here
+            return values.cast(target)  # safe: anything the checks above missed fails here
         except pa.ArrowInvalid as error:
             self._fail(f"column {column.name}: {_first_line(error)}")
+
+    def _text(self, column: Column, kind: Text, values: pa.Array, offset: int) -> None:
+        """Valid UTF-8 (Arrow does not check what a parquet file calls a string), no control
+        characters, within the length: what the CSV door asks of the same column."""
+        try:
+            values.validate(full=True)
+        except pa.ArrowInvalid:
+            binary = pa.large_binary() if pa.types.is_large_string(values.type) else pa.binary()
+            for index, raw in enumerate(values.view(binary).to_pylist()):  # the failure only
+                try:
+                    (raw or b"").decode("utf-8")
+                except UnicodeDecodeError:
+                    shown = repr(raw[:_SHOWN])
+                    self._fail(f"row {offset + index + 1}, {column.name}: {shown} is not UTF-8")
+        control = pc.match_substring_regex(values, "[\\x00-\\x1f\\x7f]")
+        self._bad(column, values, control, offset, "holds a control character")
+        too_long = pc.greater(pc.utf8_length(values), kind.max_length)
+        self._bad(column, values, too_long, offset, f"longer than {kind.max_length} characters")
+
+    def _timestamp(self, column: Column, values: pa.Array, offset: int) -> None:
+        """Within years 1 to 9999 (BigQuery's range), in whole microseconds."""
+        unit = values.type.unit
+        if unit == "ns":  # always within the years; microseconds cannot hold a nanosecond
+            ticks = values.cast(pa.int64())
+            rest = pc.subtract(ticks, pc.multiply(pc.divide(ticks, 1000), 1000))
+            self._bad(column, values, pc.not_equal(rest, 0), offset, "has nanoseconds")
+            return
+        low = pa.scalar(_FIRST_MOMENT, pa.timestamp("s")).cast(values.type)
+        high = pa.scalar(_LAST_SECOND, pa.timestamp("s")).cast(values.type)
+        outside = pc.or_(pc.less(values, low), pc.greater_equal(values, high))
+        self._bad(column, values, outside, offset, "is outside the years 1 to 9999")
 
     def _decimal(
         self, column: Column, kind: Decimal, values: pa.Array, target: pa.DataType, offset: int
     ) -> pa.Array:
         limit = 10.0 ** (kind.precision - kind.scale)
         if pa.types.is_decimal(values.type):
+            self._bad(
+                column, values, pc.greater_equal(pc.abs(values.cast(pa.float64())), limit),
+                offset, "too large",
+            )  # fmt: skip
             values = values.cast(pa.float64()) if values.type.scale > kind.scale else values
         if pa.types.is_floating(values.type) or pa.types.is_integer(values.type):
             floats = values.cast(pa.float64())
+            self._bad(column, values, pc.invert(pc.is_finite(floats)), offset, "is not a number")
             scaled = pc.multiply(floats, 10.0**kind.scale)
             rounded = pc.round(scaled)
             # Doubles hold cents approximately (0.29 is 0.28999...): within a millionth of a
@@ -210,12 +261,23 @@ class ParquetCheck:
         if not pc.any(mask).as_py():
             return
         index = pc.index(mask, True).as_py()
-        value = values[index].as_py()
-        shown = repr(value) if value is None or len(repr(value)) <= _SHOWN else repr(value)[:_SHOWN]
+        shown = _shown(values.slice(index, 1))
         self._fail(f"row {offset + index + 1}, {column.name}: {shown} {problem}")
 
     def _fail(self, problem: str):
         raise ValidationError(f"{self.name}: the file {problem}")
+
+
+def _shown(value: pa.Array) -> str:
+    """One value as a message shows it, at most _SHOWN characters, whatever it holds."""
+    try:
+        text = repr(value[0].as_py())
+    except (ValueError, OverflowError, pa.ArrowException):  # nanoseconds, the year 20000
+        try:
+            text = str(value.cast(pa.string())[0].as_py())
+        except pa.ArrowException:
+            text = f"a {value.type} value"
+    return text if len(text) <= _SHOWN else text[:_SHOWN]
 
 
 def _names(names: list[str]) -> str:

@@ -31,8 +31,24 @@ ENV = {
 }
 UTC = dt.timezone.utc
 MANIFEST = [
-    ("green_tripdata_2021-01.csv", "5cuUIQ==", 76_518, "2026-11-25 18:47:06.874342", None, 0),
-    ("green_tripdata_2021-02.csv", "fZJp7Q==", 64_572, "2026-11-25 18:47:07.100756", None, 0),
+    (
+        "green_tripdata_2021-01.csv",
+        "5cuUIQ==",
+        76_518,
+        "2026-11-25 18:47:06.874342",
+        7_352_342,
+        None,
+        0,
+    ),
+    (
+        "green_tripdata_2021-02.csv",
+        "fZJp7Q==",
+        64_572,
+        "2026-11-25 18:47:07.100756",
+        6_221_063,
+        None,
+        0,
+    ),
 ]
 MONTHS = {  # per file and pickup month: the first and last pickup, and the rows
     "green_tripdata_2021-01.csv": [

@@ -9,6 +9,7 @@ same seed writes."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 
 from loader.months import Month
@@ -236,3 +237,52 @@ def test_a_bad_parquet_download_lands_nothing_and_leaves_no_spool(workspace, tmp
         "_manifest/green_tripdata_2021-02.parquet.json",
         "green/green_tripdata_2021-02.parquet",
     ]
+
+
+def test_a_landed_parquet_file_gone_bad_blocks_nothing_else(workspace, tmp_path):
+    """A parquet file truncated after it landed: every other file merges, the build fails
+    naming it and the cure, status says unreadable (as for CSV); no failed statement stops
+    the build halfway."""
+    mirror = tmp_path / "parquet"
+    for month in (JAN, FEB):
+        write_parquet_month(mirror, GREEN, month, 1_200, seed=6)
+    with serve_folder(mirror) as url:
+        for month in ("2021-01", "2021-02"):
+            load = workspace.loader("load", "--taxi", "green", "--month", month,
+                                    TLC_SOURCE_URL=url, TLC_SOURCE_FORMAT="parquet")  # fmt: skip
+            assert load.code == 0, load.stderr
+    landed = workspace.landing / "green/green_tripdata_2021-01.parquet"
+    landed.write_bytes(landed.read_bytes()[:-100])  # the footer is gone
+
+    build = workspace.loader("build")
+    assert build.code == 1
+    assert "1 landed file(s) could not be read and were not merged" in build.stdout
+    (line,) = [text for text in build.stdout.splitlines() if "is unreadable (" in text]
+    assert "green_tripdata_2021-01.parquet is unreadable (its size is " in line
+    assert "it changed after it was landed" in line
+    assert (
+        "make purge MONTH=2021-01 TAXI=green FORMAT=parquet && make load MONTH=2021-01 "
+        "TAXI=green TLC_SOURCE_FORMAT=parquet"
+    ) in line
+    assert workspace.query(
+        "select filename, count(*) from green_tripdata group by 1"
+    ) == workspace.query(
+        "select filename, rows_merged from merge_log where status = 'merged'"
+    )  # the other file merged whole (the generator's duplicates removed)
+    assert workspace.query("select filename, status from merge_log order by 1") == [
+        ("green_tripdata_2021-01.parquet", "unreadable"),
+        ("green_tripdata_2021-02.parquet", "merged"),
+    ]
+    status = workspace.loader("status")
+    assert status.code == 1
+    assert re.search(r"green\s+2021-01\s+parquet .* unreadable", status.stdout), status.stdout
+
+    # The cure the line names: purge, load again, build.
+    purge = workspace.loader("purge", "--taxi", "green", "--month", "2021-01", "--yes")
+    assert purge.code == 0, purge.stderr
+    with serve_folder(mirror) as url:
+        again = workspace.loader("load", "--taxi", "green", "--month", "2021-01",
+                                 TLC_SOURCE_URL=url, TLC_SOURCE_FORMAT="parquet")  # fmt: skip
+    assert again.code == 0, again.stderr
+    assert workspace.loader("build").code == 0
+    assert workspace.loader("status").code == 0

@@ -18,6 +18,16 @@
         Values that do not convert are recorded (store_rejects) instead of failing the build;
         one rejected value takes the whole file out again. -#}
     {%- set spec = tlc_taxi(taxi) -%}
+    {%- if file.format == 'parquet' -%}
+        {#- A parquet file that fails to read fails the statement, and Jinja cannot catch it:
+            first make sure it is still the file the loader wrote (its size, a stat, no read). -#}
+        {%- set problem = tlc_parquet_changed(file) -%}
+        {%- if problem -%}
+            {%- if in_place -%}{%- do tlc_begin() -%}{%- endif -%}
+            {%- do run_query(tlc_log_file(taxi, file, log_relation, 'unreadable', problem=problem)) -%}
+            {{ return(problem) }}
+        {%- endif -%}
+    {%- endif -%}
     {%- set rejects = {'scan': 'tlc_rejects_scan', 'table': 'tlc_rejects'} -%}
     {%- do run_query("drop table if exists " ~ rejects.table ~ "; drop table if exists " ~ rejects.scan) -%}
     {%- if file.format == 'parquet' -%}

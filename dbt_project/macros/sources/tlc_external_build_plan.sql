@@ -12,13 +12,20 @@
 
 {% macro duckdb__tlc_external_build_plan(node) %}
     {#- A view over every file the location matches, with the declared types; an empty typed
-        view while nothing has landed, so models and tests always compile and run. -#}
+        view while nothing has landed, so models and tests always compile and run. A parquet
+        view lists the files still the size the loader wrote: DuckDB reads a parquet file's
+        footer when the view is made, and one changed behind our back must not stop the run
+        (its merge step records it as unreadable, as a CSV file's does). -#}
     {%- set relation = api.Relation.create(
         database=node.database, schema=node.schema, identifier=node.identifier) -%}
     {%- set location = tlc_checked_location(node.external.location) -%}
     {%- set matched = run_query("select count(*) from glob('" ~ location ~ "')").columns[0].values()[0] -%}
-    {%- if matched == 0 -%}
+    {%- set files = tlc_parquet_files_intact(location) if matched and node.external.file_format == 'parquet'
+        else none -%}
+    {%- if matched == 0 or files == [] -%}
         {%- set body = tlc_empty_select(node) -%}
+    {%- elif files -%}
+        {%- set body = "select * from " ~ tlc_duckdb_reader(node, "['" ~ files | join("', '") ~ "']") -%}
     {%- else -%}
         {%- set body = "select * from " ~ tlc_duckdb_reader(node, location) -%}
     {%- endif -%}

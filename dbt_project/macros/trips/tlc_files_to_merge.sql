@@ -24,6 +24,7 @@
             landed.crc32c,
             landed.rows,
             {{ tlc_timestamp_text('landed.landed_at') }} as landed_at,
+            landed.bytes_uncompressed,
             {%- if logged %}
             merged.file_crc32c as merged_crc32c,
             coalesce(merged.duplicates_removed, 0) as duplicates_removed,
@@ -51,7 +52,7 @@
                 "the manifest has an unexpected record (" ~ (row[0] | string)[:60] ~ "); "
                 ~ "fix or purge it with the loader") }}
         {%- endif -%}
-        {%- set merged = row[4] is not none and row[6] == 'merged' -%}
+        {%- set merged = row[5] is not none and row[7] == 'merged' -%}
         {%- do landed.append({
             'file': row[0],
             'month': name.group(1),
@@ -61,8 +62,9 @@
             'rows': row[2] | int,
             'landed_at': row[3],
             'merged_before': merged,
-            'current': merged and row[4] == row[1],
-            'duplicates': row[5] | int,
+            'current': merged and row[5] == row[1],
+            'duplicates': row[6] | int,
+            'bytes': row[4] | int,
         }) -%}
     {%- endfor -%}
     {%- if not incremental -%}{{ return(landed) }}{%- endif -%}

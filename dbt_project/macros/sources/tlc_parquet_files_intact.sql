@@ -1,0 +1,19 @@
+{% macro tlc_parquet_files_intact(location) %}
+    {#- The parquet files `location` matches that are the size the manifest records (the bytes
+        the loader wrote), sorted; DuckDB stats them without reading them. -#}
+    {%- set manifest = (graph.sources.values() | selectattr('source_name', 'equalto', 'tlc')
+        | selectattr('name', 'equalto', 'landed_files') | first) -%}
+    {%- set records = tlc_checked_location(manifest.external.location) -%}
+    {%- if run_query("select count(*) from glob('" ~ records ~ "')").columns[0].values()[0] == 0 -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set query -%}
+        select landed.filename
+        from read_blob('{{ location }}') as landed
+        inner join {{ tlc_duckdb_reader(manifest, records, filename=false) }} as record
+            on record.file = parse_filename(landed.filename)
+            and record.bytes_uncompressed = landed.size
+        order by landed.filename
+    {%- endset -%}
+    {{ return(run_query(query).columns[0].values() | list) }}
+{% endmacro %}

@@ -41,6 +41,7 @@ DEFAULT_SYNC_FROM = "2019-01"
 # names, so only plain characters pass: no quotes, semicolons, whitespace or control characters.
 _SAFE_PATH = re.compile(r"[A-Za-z0-9_./+-]{1,1024}")
 _GCS_URI = re.compile(r"gs://([a-z0-9][a-z0-9._-]{1,61}[a-z0-9])(/[A-Za-z0-9_./+-]*)?")
+_ENV_NAME = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_]{0,63})\s*=")
 _URL = re.compile(r"(https?|file)://[^\s'\"\\;<>`]{1,2000}")
 
 
@@ -75,10 +76,12 @@ def read_dotenv(project_root: Path = PROJECT_ROOT) -> None:
         if binding.error:
             original = binding.original.string
             line = binding.original.line + len(original) - len(original.lstrip("\n"))
-            shown = original.strip().splitlines()[0] if original.strip() else ""
+            # The name only, never the value: the line may hold a secret.
+            name = _ENV_NAME.match(original.strip())
+            what = f"the value of {name.group(1)}" if name else "not NAME=value"
             raise UsageError(
-                f"{path} line {line} does not parse ({_shown(shown)}): write NAME=value, "
-                "quote a value with spaces, or remove the line"
+                f"{path} line {line} does not parse ({what}): write NAME=value, quote a value "
+                "with spaces, or remove the line"
             )
     load_dotenv(path, override=False)
 

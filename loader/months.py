@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -38,8 +39,6 @@ class Month:
     def latest_begun(cls) -> Month:
         """The newest month that has begun somewhere on Earth (UTC+14): nothing after it can
         have been published."""
-        from datetime import datetime, timedelta, timezone
-
         now = datetime.now(timezone(timedelta(hours=14)))
         return cls(now.year, now.month)
 

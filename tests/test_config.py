@@ -124,8 +124,9 @@ def test_dbt_treats_an_empty_landing_uri_as_unset(tmp_path):
 def test_a_dotenv_line_that_does_not_parse_stops_the_run(tmp_path, monkeypatch, text, line):
     monkeypatch.delenv("LANDING_URI", raising=False)
     (tmp_path / ".env").write_text(text)
-    with pytest.raises(UsageError, match=rf"\.env line {line} does not parse"):
+    with pytest.raises(UsageError, match=rf"\.env line {line} does not parse") as caught:
         read_dotenv(tmp_path)
+    assert "gs://" not in str(caught.value) and "parquet" not in str(caught.value)  # no value
     assert "LANDING_URI" not in os.environ  # nothing of the file was applied
 
 

@@ -253,6 +253,8 @@ def test_a_landed_parquet_file_gone_bad_blocks_nothing_else(workspace, tmp_path)
             assert load.code == 0, load.stderr
     landed = workspace.landing / "green/green_tripdata_2021-01.parquet"
     landed.write_bytes(landed.read_bytes()[:-100])  # the footer is gone
+    # A stray file the pattern matches, never landed, with a quote in its name: not read.
+    (landed.parent / "green_tripdata_2021-0'3.parquet").write_bytes(b"not parquet")
 
     build = workspace.loader("build")
     assert build.code == 1

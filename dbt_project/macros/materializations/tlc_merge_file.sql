@@ -21,7 +21,7 @@
     {%- if file.format == 'parquet' -%}
         {#- A parquet file that fails to read fails the statement, and Jinja cannot catch it:
             first make sure it is still the file the loader wrote (its size, a stat, no read). -#}
-        {%- set problem = tlc_parquet_changed(file) -%}
+        {%- set problem = tlc_problem_text(tlc_parquet_changed(file)) -%}
         {%- if problem -%}
             {%- if in_place -%}{%- do tlc_begin() -%}{%- endif -%}
             {%- do run_query(tlc_log_file(taxi, file, log_relation, 'unreadable', problem=problem)) -%}

@@ -15,5 +15,12 @@
             and record.bytes_uncompressed = landed.size
         order by landed.filename
     {%- endset -%}
-    {{ return(run_query(query).columns[0].values() | list) }}
+    {#- The names come from the file system into the view's SQL: plain path characters only
+        (anything else is left out of the view; its manifest record is refused anyway). -#}
+    {%- set files = [] -%}
+    {%- for name in run_query(query).columns[0].values()
+        if modules.re.fullmatch('[A-Za-z0-9_./+-]{1,1024}', name) -%}
+        {%- do files.append(name) -%}
+    {%- endfor -%}
+    {{ return(files) }}
 {% endmacro %}

@@ -43,11 +43,6 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-def target(environ: dict[str, str] | None = None) -> str:
-    env = os.environ if environ is None else environ
-    return env.get("DBT_TARGET") or "duckdb"
-
-
 class DbtWarmup:
     """Import dbt on a thread while other work goes on; `ready()` waits for it."""
 
@@ -82,7 +77,7 @@ def run_dbt(
         "DUCKDB_EXTENSION_DIRECTORY": str(extension_directory()),
     }
     results = PROJECT_ROOT / (environment.get("DBT_TARGET_PATH") or "target") / "run_results.json"
-    with warehouse_turn(settings, environment):
+    with warehouse_turn(settings):
         results.unlink(missing_ok=True)  # never quote an earlier run's results
         with tempfile.TemporaryDirectory(prefix="taxi-elt-profiles-") as fallback:
             if (
@@ -157,9 +152,9 @@ def _release_duckdb() -> None:
 
 
 @contextmanager
-def warehouse_turn(settings: Settings, environment: dict[str, str]) -> Iterator[None]:
+def warehouse_turn(settings: Settings) -> Iterator[None]:
     """Hold the warehouse's build lock; on DuckDB, first make sure dbt can open the file."""
-    if target(environment) != "duckdb":
+    if settings.dbt_target != "duckdb":
         from loader.landing import open_landing
 
         with open_landing(settings).lock("build"):

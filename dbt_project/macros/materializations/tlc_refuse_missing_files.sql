@@ -28,9 +28,8 @@
     {%- if missing | length == 0 -%}{{ return(none) }}{%- endif -%}
     {%- set names = missing | map(attribute=0) | map('string') | map('truncate', 60, true, '...', 0) | list -%}
     {%- set shown = names[:3] | join(', ') ~ (' and ' ~ (names | length - 3) ~ ' more' if names | length > 3 else '') -%}
-    {%- set manifest = (graph.sources.values() | selectattr('source_name', 'equalto', 'tlc')
-        | selectattr('name', 'equalto', 'landed_files') | first).external.location -%}
-    {%- set landing = tlc_checked_location(manifest).rsplit('/_manifest/', 1)[0] -%}
+    {%- set records = tlc_checked_location(tlc_manifest_source().external.location) -%}
+    {%- set landing = records.rsplit('/_manifest/', 1)[0] -%}
     {{ exceptions.raise_compiler_error(
         this.identifier ~ ": refused, nothing changed: merge_log records " ~ names | length
         ~ " merged " ~ taxi ~ " file(s) that the landing " ~ landing ~ " does not hold (its manifest lists "

@@ -1,8 +1,7 @@
 {% macro tlc_parquet_files_intact(location) %}
     {#- The parquet files `location` matches that are the size the manifest records (the bytes
         the loader wrote), sorted; DuckDB stats them without reading them. -#}
-    {%- set manifest = (graph.sources.values() | selectattr('source_name', 'equalto', 'tlc')
-        | selectattr('name', 'equalto', 'landed_files') | first) -%}
+    {%- set manifest = tlc_manifest_source() -%}
     {%- set records = tlc_checked_location(manifest.external.location) -%}
     {%- if run_query("select count(*) from glob('" ~ records ~ "')").columns[0].values()[0] == 0 -%}
         {{ return([]) }}

@@ -45,6 +45,10 @@ MANIFEST_FIELDS = {
     "previous_crc32c": ("varchar", "The checksum of the content this landing replaced, if any."),
     "previous_rows": ("bigint", "Rows of the content this landing replaced, if any."),
     "previous_landed_at": ("timestamp", "When the replaced content had landed."),
+    "md5": (
+        "varchar",
+        "MD5 of a landed parquet file, hex: the merge step checks it before DuckDB reads the file.",
+    ),
 }
 
 MERGE_LOG_FIELDS = {

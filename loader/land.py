@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import errno
+import hashlib
 import io
 import logging
 import tempfile
@@ -144,10 +145,17 @@ def _land_once(
     if previous is not None and intact and previous.crc32c == checksum:
         writer.abort()
         source_url = redact(url)
-        if (previous.source_validator, previous.source_url) != (download.validator, source_url):
+        md5 = previous.md5 or streamed.md5  # the same content: a record from before md5 gains it
+        if (previous.source_validator, previous.source_url, previous.md5) != (
+            download.validator,
+            source_url,
+            md5,
+        ):
             write_record(
                 landing,
-                replace(previous, source_validator=download.validator, source_url=source_url),
+                replace(
+                    previous, source_validator=download.validator, source_url=source_url, md5=md5
+                ),
             )
         return _result(previous, "unchanged", landing.file_uri(relpath))
     writer.commit(checksum)
@@ -167,6 +175,7 @@ def _land_once(
         previous_crc32c=previous.crc32c if replaced else None,
         previous_rows=previous.rows if replaced else None,
         previous_landed_at=previous.landed_at if replaced else None,
+        md5=streamed.md5,
     )
     write_record(landing, record)
     status = "replaced" if replaced else ("repaired" if previous is not None else "landed")
@@ -182,6 +191,7 @@ class _Streamed:
     rows: int
     bytes_compressed: int
     bytes_uncompressed: int
+    md5: str | None = None  # parquet only: DuckDB cannot read a CRC32C, it can an MD5
 
 
 def _refuse_other_format(landing: Landing, taxi: TaxiType, month: Month, file_format: str):
@@ -250,6 +260,7 @@ class _Sink(io.RawIOBase):
     def __init__(self, writer: LandingWriter) -> None:
         self._writer = writer
         self._crc = google_crc32c.Checksum()
+        self._md5 = hashlib.md5(usedforsecurity=False)
         self._count = 0
 
     def writable(self) -> bool:
@@ -258,6 +269,7 @@ class _Sink(io.RawIOBase):
     def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
         piece = bytes(data)
         self._crc.update(piece)
+        self._md5.update(piece)
         self._writer.write(piece)
         self._count += len(piece)
         return len(piece)
@@ -268,6 +280,10 @@ class _Sink(io.RawIOBase):
     @property
     def crc32c(self) -> str:
         return base64.b64encode(self._crc.digest()).decode("ascii")
+
+    @property
+    def md5(self) -> str:
+        return self._md5.hexdigest()
 
 
 def _stream_parquet(
@@ -316,6 +332,7 @@ def _stream_parquet(
         rows=checked.rows,
         bytes_compressed=downloaded,
         bytes_uncompressed=checked.bytes_written,
+        md5=sink.md5,
     )
 
 

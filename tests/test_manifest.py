@@ -48,6 +48,8 @@ def test_path_and_timestamp_format():
         ({"taxi": "purple"}, "unknown taxi"),
         ({"month": "2021-13"}, "01 to 12"),
         ({"crc32c": "' or 1=1 --"}, "crc32c"),
+        ({"md5": "D41D8CD98F00B204E9800998ECF8427E"}, "md5 is not a hex MD5"),
+        ({"md5": "d41d8cd98f00b204e9800998ecf8427e' --"}, "md5 is not a hex MD5"),
         ({"rows": -1}, "rows is not a count"),
         ({"rows": "many"}, "rows is not a count"),
         ({"landed_at": "yesterday"}, "does not match format"),

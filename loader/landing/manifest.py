@@ -26,6 +26,7 @@ from loader.taxis import TAXI_TYPES, TaxiType
 FORMATS = ("csv", "parquet")  # what a landed file can be (loader.config.SOURCE_FORMATS)
 
 _CRC32C = re.compile(r"[A-Za-z0-9+/]{6}==")
+_MD5 = re.compile(r"[0-9a-f]{32}")
 
 
 class ManifestError(LoaderError):
@@ -48,6 +49,7 @@ class ManifestRecord:
     previous_crc32c: str | None = None  # set when this landing replaced different content
     previous_rows: int | None = None
     previous_landed_at: str | None = None
+    md5: str | None = None  # MD5 of a landed parquet file, hex: dbt checks it before reading
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"), sort_keys=False) + "\n"
@@ -77,6 +79,8 @@ class ManifestRecord:
             raise ValueError(f"file {str(self.file)[:60]!r} does not match {self.month}")
         if not isinstance(self.crc32c, str) or not _CRC32C.fullmatch(self.crc32c):
             raise ValueError("crc32c is not a base64 CRC32C")
+        if self.md5 is not None and not (isinstance(self.md5, str) and _MD5.fullmatch(self.md5)):
+            raise ValueError("md5 is not a hex MD5")
         for name in ("rows", "bytes_compressed", "bytes_uncompressed"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:

@@ -8,9 +8,13 @@ same seed writes."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import subprocess
+
+import pytest
 
 from loader.months import Month
 from loader.sample_data import write_month, write_parquet_month
@@ -288,3 +292,41 @@ def test_a_landed_parquet_file_gone_bad_blocks_nothing_else(workspace, tmp_path)
     assert again.code == 0, again.stderr
     assert workspace.loader("build").code == 0
     assert workspace.loader("status").code == 0
+
+
+@pytest.mark.parametrize("where", ["a data page", "the footer"])
+def test_a_landed_parquet_file_damaged_in_place_is_unreadable_not_merged(
+    workspace, tmp_path, where
+):
+    """Damage that keeps the size (a disk, a `dd conv=notrunc`). DuckDB reads zeroed bytes in
+    a data page without an error (the build merged them, exit 0, before the check): the merge
+    step compares the file's MD5 with the one the loader recorded before DuckDB parses it, so
+    the file is recorded unreadable with the cure and the other month merges."""
+    mirror = tmp_path / "parquet"
+    for month in (JAN, FEB):
+        write_parquet_month(mirror, GREEN, month, 1_200, seed=7)
+    with serve_folder(mirror) as url:
+        for month in ("2021-01", "2021-02"):
+            load = workspace.loader("load", "--taxi", "green", "--month", month,
+                                    TLC_SOURCE_URL=url, TLC_SOURCE_FORMAT="parquet")  # fmt: skip
+            assert load.code == 0, load.stderr
+    landed = workspace.landing / "green/green_tripdata_2021-01.parquet"
+    content = bytearray(landed.read_bytes())
+    record = json.loads(
+        (workspace.landing / "_manifest/green_tripdata_2021-01.parquet.json").read_text()
+    )
+    assert record["md5"] == hashlib.md5(content).hexdigest()
+    start = len(content) // 2 if where == "a data page" else len(content) - 300
+    content[start : start + 256] = bytes(256)
+    landed.write_bytes(bytes(content))
+
+    build = workspace.loader("build")
+    assert build.code == 1
+    (line,) = [text for text in build.stdout.splitlines() if "is unreadable (" in text]
+    assert "green_tripdata_2021-01.parquet is unreadable (its content changed after it was " in line
+    assert "make purge MONTH=2021-01 TAXI=green FORMAT=parquet" in line
+    assert workspace.query("select filename, status from merge_log order by 1") == [
+        ("green_tripdata_2021-01.parquet", "unreadable"),
+        ("green_tripdata_2021-02.parquet", "merged"),
+    ]
+    assert workspace.query("select count(distinct filename) from green_tripdata") == [(1,)]

@@ -25,6 +25,7 @@
             landed.rows,
             {{ tlc_timestamp_text('landed.landed_at') }} as landed_at,
             landed.bytes_uncompressed,
+            landed.md5,
             {%- if logged %}
             merged.file_crc32c as merged_crc32c,
             coalesce(merged.duplicates_removed, 0) as duplicates_removed,
@@ -47,12 +48,13 @@
         {%- set name = modules.re.fullmatch(taxi ~ '_tripdata_([0-9]{4}-[0-9]{2})[.](csv|parquet)', row[0]) -%}
         {%- if not name
             or not modules.re.fullmatch('[A-Za-z0-9+/]{6}==', row[1])
-            or not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+', row[3]) -%}
+            or not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+', row[3])
+            or (row[5] is not none and not modules.re.fullmatch('[0-9a-f]{32}', row[5])) -%}
             {{ exceptions.raise_compiler_error(
                 "the manifest has an unexpected record (" ~ (row[0] | string)[:60] ~ "); "
                 ~ "fix or purge it with the loader") }}
         {%- endif -%}
-        {%- set merged = row[5] is not none and row[7] == 'merged' -%}
+        {%- set merged = row[6] is not none and row[8] == 'merged' -%}
         {%- do landed.append({
             'file': row[0],
             'month': name.group(1),
@@ -62,9 +64,10 @@
             'rows': row[2] | int,
             'landed_at': row[3],
             'merged_before': merged,
-            'current': merged and row[5] == row[1],
-            'duplicates': row[6] | int,
+            'current': merged and row[6] == row[1],
+            'duplicates': row[7] | int,
             'bytes': row[4] | int,
+            'md5': row[5],
         }) -%}
     {%- endfor -%}
     {%- if not incremental -%}{{ return(landed) }}{%- endif -%}

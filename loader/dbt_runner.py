@@ -32,8 +32,8 @@ from loader.duckdb_extensions import extension_directory
 from loader.errors import LoaderError
 
 if TYPE_CHECKING:
-    from loader.land import LoadResult
     from loader.output import Console
+    from loader.results import LoadResult
 
 _PID = re.compile(r"PID (\d+)")
 

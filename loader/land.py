@@ -38,6 +38,7 @@ from loader.landing.manifest import (
 )
 from loader.months import Month
 from loader.output import Console
+from loader.results import Failure, LoadResult
 from loader.source import Download, Source, redact
 from loader.source.retry import with_retries
 from loader.taxis import TaxiType
@@ -51,30 +52,6 @@ class Interrupted(LoaderError):
     """The run was asked to stop (SIGINT, SIGTERM): what was in flight is discarded."""
 
     exit_code = 130
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    taxi: str
-    month: str
-    file: str
-    status: str  # landed | replaced | repaired | unchanged
-    rows: int
-    bytes_compressed: int
-    bytes_uncompressed: int
-    seconds: float
-    uri: str
-
-    @property
-    def throughput_mb_s(self) -> float:
-        return self.bytes_uncompressed / 1e6 / self.seconds if self.seconds > 0 else 0.0
-
-
-@dataclass(frozen=True)
-class Failure:
-    taxi: str
-    month: str
-    reason: str
 
 
 def label(taxi: TaxiType, month: Month) -> str:

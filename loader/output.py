@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 from tqdm import tqdm
 
 if TYPE_CHECKING:
-    from loader.land import Failure, LoadResult
+    from loader.results import Failure, LoadResult
 
 
 def megabytes(size: int) -> str:
@@ -39,6 +39,14 @@ def result_line(result: LoadResult) -> str:
 
 def failure_line(failure: Failure) -> str:
     return f"failed     {failure.taxi} {failure.month}: {failure.reason}"
+
+
+def report_failures(console: Console, failures: list[Failure], total: int) -> None:
+    """After a run of several files: how many failed, then each with its reason."""
+    if failures:
+        console.error(f"error: {len(failures)} of {total} files failed:")
+        for failure in failures:
+            console.error(f"  {failure.taxi} {failure.month}: {failure.reason}")
 
 
 class FileBar:

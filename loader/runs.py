@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 
 from loader.config import Settings
 from loader.errors import LoaderError
-from loader.land import Failure, LoadResult
 from loader.landing import Landing, open_landing
 from loader.landing.layout import RUNS_DIR
+from loader.results import Failure, LoadResult
 
 log = logging.getLogger(__name__)
 

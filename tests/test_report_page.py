@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from loader.commands.status import FileStatus
+from loader.reconcile import FileStatus
 from loader.report.page import NOTHING_LANDED, NOTHING_MERGED, render_page
 from loader.report.queries import MonthlyRevenue, ReportData, ZoneRevenue
 from tests.support.chromium import chromium

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from loader.config import Settings
 from loader.dbt_runner import DbtWarmup, build_if_landed
-from loader.land import Failure, land_many
+from loader.land import land_many
 from loader.months import Month, month_range
-from loader.output import Console
+from loader.output import Console, report_failures
 from loader.runs import Run, save_run
 from loader.taxis import TaxiType
-
-
-def report_failures(console: Console, failures: list[Failure], total: int) -> None:
-    if failures:
-        console.error(f"error: {len(failures)} of {total} files failed:")
-        for failure in failures:
-            console.error(f"  {failure.taxi} {failure.month}: {failure.reason}")
 
 
 def run_backfill(

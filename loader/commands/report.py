@@ -6,9 +6,9 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from loader.commands.status import file_statuses
 from loader.config import PROJECT_ROOT, Settings
 from loader.errors import LoaderError
+from loader.reconcile import file_statuses
 from loader.report.page import render_page
 from loader.report.queries import open_warehouse, read_report_data
 

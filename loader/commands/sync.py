@@ -13,15 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from loader.commands.backfill import report_failures
 from loader.config import Settings
 from loader.dbt_runner import DbtWarmup, build_if_landed
 from loader.errors import LoaderError
-from loader.land import Failure, label, land_many
+from loader.land import label, land_many
 from loader.landing import open_landing
 from loader.landing.manifest import landed_records
 from loader.months import Month, month_range
-from loader.output import Console
+from loader.output import Console, report_failures
+from loader.results import Failure
 from loader.runs import Run, save_run
 from loader.source import Source
 from loader.source.retry import with_retries

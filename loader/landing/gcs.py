@@ -31,7 +31,7 @@ from google.cloud import storage
 
 from loader.credentials import google_credentials
 from loader.errors import LandingError
-from loader.landing import ObjectStat
+from loader.landing.base import ObjectStat
 from loader.landing.errors import gcs_access_error, gcs_errors, gcs_failures, gcs_reason
 from loader.landing.layout import lock_relpath, temp_prefix, temp_relpath
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import google_crc32c
 
-from loader.landing import ObjectStat
+from loader.landing.base import ObjectStat
 from loader.landing.errors import local_errors
 from loader.landing.layout import LOCK_DIR, lock_relpath, temp_prefix, temp_relpath
 

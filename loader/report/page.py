@@ -12,7 +12,7 @@ from decimal import Decimal
 from html import escape
 from pathlib import PurePosixPath
 
-from loader.commands.status import FileStatus
+from loader.reconcile import FileStatus
 from loader.report.plots import monthly_plot
 from loader.report.queries import ReportData
 

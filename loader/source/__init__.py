@@ -7,30 +7,12 @@ breaks off mid-body is restarted from the start.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
-
 from loader.config import Settings
 from loader.months import Month
+from loader.source.download import CHUNK_SIZE, Download, redact
 from loader.taxis import TaxiType
 
-CHUNK_SIZE = 1 << 20
-
-
-@dataclass
-class Download:
-    """An open download. `chunks` yields the body; close() releases the connection."""
-
-    url: str
-    content_length: int | None
-    validator: str | None  # ETag, else Last-Modified: what a later conditional request sends
-    chunks: Iterator[bytes]
-    _close: list[Callable[[], None]] = field(default_factory=list, repr=False)
-
-    def close(self) -> None:
-        for close in self._close:
-            close()
+__all__ = ["CHUNK_SIZE", "Download", "Source", "month_url", "redact"]
 
 
 def month_url(base_url: str, taxi: TaxiType, month: Month, file_format: str = "csv") -> str:
@@ -39,17 +21,6 @@ def month_url(base_url: str, taxi: TaxiType, month: Month, file_format: str = "c
     if file_format == "parquet":
         return f"{base_url}/{taxi.source_name(month, file_format)}"
     return f"{base_url}/{taxi.name}/{taxi.source_name(month)}"
-
-
-def redact(url: str) -> str:
-    """A URL fit for output: no user:password, no query string (signed URLs carry tokens)."""
-    parts = urlsplit(url)
-    if not parts.scheme:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 class Source:

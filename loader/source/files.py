@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from loader.errors import NotPublishedError, SourceError
-from loader.source import CHUNK_SIZE, Download
+from loader.source.download import CHUNK_SIZE, Download
 
 
 def local_path(url: str) -> Path:

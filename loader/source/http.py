@@ -15,7 +15,7 @@ from requests.adapters import HTTPAdapter
 
 from loader import __version__
 from loader.errors import NotPublishedError, SourceError, TransientSourceError
-from loader.source import CHUNK_SIZE, Download, redact
+from loader.source.download import CHUNK_SIZE, Download, redact
 
 MAX_RETRY_AFTER = 300.0  # seconds; a longer Retry-After is capped, not obeyed blindly
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -43,6 +43,21 @@ _SAFE_PATH = re.compile(r"[A-Za-z0-9_./+-]{1,1024}")
 _GCS_URI = re.compile(r"gs://([a-z0-9][a-z0-9._-]{1,61}[a-z0-9])(/[A-Za-z0-9_./+-]*)?")
 _ENV_NAME = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_]{0,63})\s*=")
 _URL = re.compile(r"(https?|file)://[^\s'\"\\;<>`]{1,2000}")
+# BigQuery names go into SQL: only what Google allows in them.
+_PROJECT = re.compile(r"([a-z][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]")
+_DATASET = re.compile(r"[A-Za-z0-9_]{1,1024}")
+_LOCATION = re.compile(r"[A-Za-z0-9-]{1,40}")
+_ENDPOINT = re.compile(r"https?://[A-Za-z0-9.:\[\]-]{1,255}/?")
+
+
+@dataclass(frozen=True)
+class BigQuerySettings:
+    """The warehouse when DBT_TARGET=bigquery (profiles.example.yml reads the same variables)."""
+
+    project: str = ""  # GCP_PROJECT_ID; '' = the credentials' own project
+    dataset: str = "taxi_elt"  # BQ_DATASET
+    location: str | None = None  # BQ_LOCATION
+    emulator_host: str | None = None  # BIGQUERY_EMULATOR_HOST: a local emulator, no credentials
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,7 @@ class Settings:
     sync_from: Month
     source_format: str = "csv"  # csv (the CSV backups) or parquet (the TLC's own files)
     dbt_target: str = "duckdb"  # DBT_TARGET: the profile's output dbt builds and status reads
+    bigquery: BigQuerySettings = BigQuerySettings()
 
 
 def read_dotenv(project_root: Path = PROJECT_ROOT) -> None:
@@ -114,6 +130,27 @@ def load_settings(
         schedule_tz=_zone(env.get("SCHEDULE_TZ") or DEFAULT_SCHEDULE_TZ),
         sync_from=_month(env.get("SYNC_FROM") or DEFAULT_SYNC_FROM),
         dbt_target=validate_dbt_target(env.get("DBT_TARGET") or "duckdb"),
+        bigquery=_bigquery(env),
+    )
+
+
+def _bigquery(env: Mapping[str, str]) -> BigQuerySettings:
+    """Checked whatever the target: a name that would reach SQL is refused before anything."""
+    checks = {
+        "GCP_PROJECT_ID": _PROJECT,
+        "BQ_DATASET": _DATASET,
+        "BQ_LOCATION": _LOCATION,
+        "BIGQUERY_EMULATOR_HOST": _ENDPOINT,
+    }
+    values = {name: env.get(name) or "" for name in checks}
+    for name, pattern in checks.items():
+        if values[name] and not pattern.fullmatch(values[name]):
+            raise UsageError(f"{name} {_shown(values[name])} is not a valid value")
+    return BigQuerySettings(
+        project=values["GCP_PROJECT_ID"],
+        dataset=values["BQ_DATASET"] or "taxi_elt",
+        location=values["BQ_LOCATION"] or None,
+        emulator_host=values["BIGQUERY_EMULATOR_HOST"] or None,
     )
 
 

@@ -6,7 +6,6 @@ same variables as the dbt profile; BIGQUERY_EMULATOR_HOST for an emulator).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,9 +14,6 @@ from pathlib import Path
 from loader.config import Settings
 from loader.errors import LoaderError, UsageError
 from loader.taxis import TAXI_TYPES
-
-_PROJECT = re.compile(r"([a-z][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]")
-_DATASET = re.compile(r"[A-Za-z0-9_]{1,1024}")
 
 
 def drop_missing_command(taxi: str) -> str:
@@ -68,8 +64,8 @@ def merged_files_sql(table: str, existing: set[str], log_columns: Iterable[str])
 
 def read_merged_files(settings: Settings) -> dict[tuple[str, str], MergedFile]:
     """(taxi, filename) -> what the last merge of that file recorded, with today's count."""
-    if (os.environ.get("DBT_TARGET") or "duckdb") == "bigquery":
-        rows = _bigquery_rows()
+    if settings.dbt_target == "bigquery":
+        rows = _bigquery_rows(settings)
     else:
         rows = _duckdb_rows(settings.duckdb_path)
     merged = (MergedFile(*row) for row in rows)
@@ -114,45 +110,42 @@ def _duckdb_rows(path: Path) -> list[tuple]:
         con.close()
 
 
-def bigquery_client():
-    """A BigQuery client for the profile's project: BIGQUERY_EMULATOR_HOST (an emulator) gets
+def bigquery_client(settings: Settings):
+    """A BigQuery client for the profile's project: an emulator (BIGQUERY_EMULATOR_HOST) gets
     anonymous credentials; otherwise the loader's credential order."""
     from google.cloud import bigquery
 
-    endpoint = os.environ.get("BIGQUERY_EMULATOR_HOST")
-    project = os.environ.get("GCP_PROJECT_ID") or ""
-    if endpoint:
+    target = settings.bigquery
+    project = target.project
+    if target.emulator_host:
         from google.api_core.client_options import ClientOptions
         from google.auth.credentials import AnonymousCredentials
 
         credentials = AnonymousCredentials()
-        options = ClientOptions(api_endpoint=endpoint)
+        options = ClientOptions(api_endpoint=target.emulator_host)
     else:
         from loader.credentials import google_credentials
 
         credentials, default_project = google_credentials()
         project = project or default_project or ""
         options = None
-    dataset = os.environ.get("BQ_DATASET") or "taxi_elt"
-    # Both go into SQL: only what Google allows in the names.
-    if not _PROJECT.fullmatch(project) or not _DATASET.fullmatch(dataset):
+    if not project:
         raise UsageError(
-            "GCP_PROJECT_ID / BQ_DATASET are not valid BigQuery names "
-            f"({project[:40]!r}, {dataset[:40]!r})"
+            "no BigQuery project: set GCP_PROJECT_ID (or use credentials that name one)"
         )
     client = bigquery.Client(
         project=project,
         credentials=credentials,
-        location=os.environ.get("BQ_LOCATION") or None,
+        location=target.location,
         client_options=options,
     )
-    return client, project, dataset
+    return client, project, target.dataset
 
 
-def _bigquery_rows() -> list[tuple]:
+def _bigquery_rows(settings: Settings) -> list[tuple]:
     from google.api_core import exceptions as api_exceptions
 
-    client, project, dataset = bigquery_client()
+    client, project, dataset = bigquery_client(settings)
     try:
         existing = {table.table_id for table in client.list_tables(f"{project}.{dataset}")}
         if "merge_log" not in existing:
@@ -198,8 +191,8 @@ def merged_by(settings: Settings, invocation_id: str) -> MergedByBuild | None:
         f"where invocation_id = '{invocation_id}'"
     )
     try:
-        if (os.environ.get("DBT_TARGET") or "duckdb") == "bigquery":
-            client, project, dataset = bigquery_client()
+        if settings.dbt_target == "bigquery":
+            client, project, dataset = bigquery_client(settings)
             sql = totals.replace("count(*) filter (where status = 'unreadable')",
                                  "countif(status = 'unreadable')")  # fmt: skip
             rows = [
@@ -224,8 +217,8 @@ def query_warehouse(settings: Settings, sql: str, *, limit: int = 20) -> list[di
         return None
     wrapped = f"select * from ({sql}) as failures limit {int(limit)}"
     try:
-        if (os.environ.get("DBT_TARGET") or "duckdb") == "bigquery":
-            client, _, _ = bigquery_client()
+        if settings.dbt_target == "bigquery":
+            client, _, _ = bigquery_client(settings)
             return [dict(row.items()) for row in client.query(wrapped).result()]
         import duckdb
 

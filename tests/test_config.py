@@ -6,6 +6,7 @@ import pytest
 from loader.config import (
     DEFAULT_SOURCE_URL,
     PROJECT_ROOT,
+    BigQuerySettings,
     load_settings,
     read_dotenv,
     validate_landing_uri,
@@ -194,3 +195,37 @@ def test_duckdb_path_is_a_duckdb_file_or_a_new_one(tmp_path):
     empty.touch()  # DuckDB refuses an empty file as much as a CSV
     with pytest.raises(UsageError, match="is not a DuckDB database"):
         load_settings({"DUCKDB_PATH": str(empty)})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("GCP_PROJECT_ID", "my project"),
+        ("GCP_PROJECT_ID", "p`; drop table x; --"),
+        ("BQ_DATASET", "taxi-elt"),
+        ("BQ_DATASET", "taxi`.x"),
+        ("BQ_LOCATION", "us central"),
+        ("BIGQUERY_EMULATOR_HOST", "127.0.0.1:9050"),
+    ],
+)
+def test_bigquery_names_are_checked_before_anything_runs(name, value):
+    """They reach SQL and a client: refused whatever the target, never at query time."""
+    with pytest.raises(UsageError, match=rf"^{name} .* is not a valid value$"):
+        load_settings({name: value})
+
+
+def test_the_bigquery_settings_in_one_place():
+    settings = load_settings(
+        {
+            "DBT_TARGET": "bigquery",
+            "GCP_PROJECT_ID": "demo-project",
+            "BQ_DATASET": "taxi",
+            "BQ_LOCATION": "EU",
+            "BIGQUERY_EMULATOR_HOST": "http://127.0.0.1:9050",
+        }
+    )
+    assert (settings.dbt_target, settings.bigquery) == (
+        "bigquery",
+        BigQuerySettings("demo-project", "taxi", "EU", "http://127.0.0.1:9050"),
+    )
+    assert load_settings({}).bigquery == BigQuerySettings("", "taxi_elt", None, None)

@@ -44,7 +44,11 @@ def test_bigquery_target_reads_the_log_and_todays_counts(monkeypatch):
         "loader.credentials.google_credentials", lambda: (AnonymousCredentials(), "x")
     )
     monkeypatch.setattr("google.cloud.bigquery.Client", FakeBigQuery)
-    merged = merge_log.read_merged_files(load_settings({}))
+    merged = merge_log.read_merged_files(
+        load_settings(
+            {"DBT_TARGET": "bigquery", "GCP_PROJECT_ID": "demo-project", "BQ_DATASET": "taxi"}
+        )
+    )
     entry = merged[("green", "green_tripdata_2021-01.csv")]
     assert (entry.rows_read, entry.rows_merged, entry.duplicates_removed, entry.rows_now) == (
         76518,

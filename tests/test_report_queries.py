@@ -10,6 +10,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from loader.config import Settings, load_settings
 from loader.errors import LoaderError
 from loader.report.queries import (
     MonthlyRevenue,
@@ -19,6 +20,10 @@ from loader.report.queries import (
 )
 from tests.conftest import PROJECT_ROOT
 from tests.support.report_dom import metric_values, parse_metrics
+
+
+def _settings(path) -> Settings:
+    return load_settings({"DUCKDB_PATH": str(path)})
 
 
 def make_marts(path, *, without: str | None = None) -> None:
@@ -56,7 +61,7 @@ def make_marts(path, *, without: str | None = None) -> None:
 def test_the_numbers_come_from_the_marts(tmp_path):
     path = tmp_path / "taxi.duckdb"
     make_marts(path)
-    with open_warehouse(path) as warehouse:
+    with open_warehouse(_settings(path)) as warehouse:
         data = read_report_data(warehouse)
     assert data.warehouse == f"DuckDB {path}"
     assert data.trips_by_service == {"green": 3, "yellow": 1}
@@ -78,7 +83,7 @@ def test_the_numbers_come_from_the_marts(tmp_path):
 def test_no_warehouse_file_says_nothing_is_built(tmp_path):
     with (
         pytest.raises(LoaderError, match=r"^nothing built yet: run make build"),
-        open_warehouse(tmp_path / "absent.duckdb"),
+        open_warehouse(_settings(tmp_path / "absent.duckdb")),
     ):
         pass
     assert not (tmp_path / "absent.duckdb").exists()  # read-only: nothing created
@@ -88,7 +93,7 @@ def test_no_warehouse_file_says_nothing_is_built(tmp_path):
 def test_a_missing_mart_names_make_build(tmp_path, mart):
     path = tmp_path / "taxi.duckdb"
     make_marts(path, without=mart)
-    with open_warehouse(path) as warehouse, pytest.raises(LoaderError) as raised:
+    with open_warehouse(_settings(path)) as warehouse, pytest.raises(LoaderError) as raised:
         read_report_data(warehouse)
     message = str(raised.value)
     assert message == (

@@ -17,7 +17,7 @@ DEFAULT_OUTPUT = PROJECT_ROOT / "report" / "taxi-elt.html"
 
 def run_report(settings: Settings, output: Path | None = None) -> int:
     """Read the marts and the per-file statuses, write the page, print its path."""
-    with open_warehouse(settings.duckdb_path) as warehouse:
+    with open_warehouse(settings) as warehouse:
         data = read_report_data(warehouse)
     # After the marts' connection is closed: file_statuses opens the warehouse on its own.
     files = file_statuses(settings)

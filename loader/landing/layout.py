@@ -22,6 +22,15 @@ MANIFEST_DIR = "_manifest"
 RUNS_DIR = "_runs"
 
 
+def landed_pattern(taxi: TaxiType, file_format: str) -> str:
+    """Every published file of a taxi type and format, as a wildcard both engines read
+    (the external tables' locations)."""
+    return f"{taxi.name}/{taxi.name}_tripdata_*.{file_format}"
+
+
+MANIFEST_PATTERN = f"{MANIFEST_DIR}/*.json"
+
+
 def landed_relpath(taxi: TaxiType, month: Month, file_format: str = "csv") -> str:
     return f"{taxi.name}/{taxi.landed_name(month, file_format)}"
 

@@ -6,7 +6,6 @@ contract: fct_trips, fct_monthly_zone_revenue, dim_zones.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from loader.config import Settings
 from loader.errors import LoaderError
 
 MARTS = ("fct_trips", "fct_monthly_zone_revenue", "dim_zones")
@@ -108,12 +108,12 @@ def read_report_data(warehouse: Warehouse) -> ReportData:
 
 
 @contextmanager
-def open_warehouse(duckdb_path: Path) -> Iterator[Warehouse]:
+def open_warehouse(settings: Settings) -> Iterator[Warehouse]:
     """The target dbt builds: BigQuery when DBT_TARGET=bigquery, else the DuckDB file."""
-    if (os.environ.get("DBT_TARGET") or "duckdb") == "bigquery":
-        yield _bigquery()
+    if settings.dbt_target == "bigquery":
+        yield _bigquery(settings)
     else:
-        with _duckdb(duckdb_path) as warehouse:
+        with _duckdb(settings.duckdb_path) as warehouse:
             yield warehouse
 
 
@@ -148,12 +148,12 @@ def _duckdb(path: Path) -> Iterator[Warehouse]:
         con.close()
 
 
-def _bigquery() -> Warehouse:
+def _bigquery(settings: Settings) -> Warehouse:
     from google.api_core import exceptions as api_exceptions
 
     from loader.merge_log import bigquery_client
 
-    client, project, dataset = bigquery_client()
+    client, project, dataset = bigquery_client(settings)
 
     def query(sql: str) -> list[tuple]:
         try:

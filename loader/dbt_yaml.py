@@ -292,12 +292,12 @@ def render_core_models() -> str:
             "          md5 hex over every source column in canonical text (surrogate_key): equal",
             "          only for identical rows, the same on DuckDB and BigQuery.",
             "        data_tests:",
-            "          - unique",
-            "          - not_null",
+            "          - unique_in_merged_months",
+            "          - not_null_in_merged_months",
             "      - name: filename",
             "        description: The file the row was first merged from.",
             "        data_tests:",
-            "          - not_null",
+            "          - not_null_in_merged_months",
         ]
         for column in taxi.all_columns:
             lines += [
@@ -305,7 +305,7 @@ def render_core_models() -> str:
                 f"        description: {_doc_ref(taxi, column.name)}",
             ]
             if column.name == taxi.pickup_column:
-                lines += ["        data_tests:", "          - not_null"]
+                lines += ["        data_tests:", "          - not_null_in_merged_months"]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

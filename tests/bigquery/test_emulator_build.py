@@ -107,7 +107,10 @@ def test_build_on_the_emulator(bq_lane, workspace, tmp_path, shared_tlc):
     rows = _stage(lane, "stage 1")
     assert rows[f"{lane.landing_uri}/green/green_tripdata_2021-01.csv"] == GREEN_ROWS["2021-01"]
     first = _build(lane, "build 1 (first, 2021-01)")
-    for test in ("unique_green_tripdata_unique_row_id", "not_null_green_tripdata_unique_row_id"):
+    for test in (
+        "unique_in_merged_months_green_tripdata_unique_row_id",
+        "not_null_in_merged_months_green_tripdata_unique_row_id",
+    ):
         assert f"PASS {test}" in first.stdout.replace("\x1b[32m", "").replace("\x1b[0m", "")
     assert "tlc_reconciles_green_tripdata_green" in first.stdout
     assert lane.query(f"select count(*) from {TABLE}") == [(76_518,)]

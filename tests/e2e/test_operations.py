@@ -239,15 +239,22 @@ def test_tests_on_merged_tables_check_the_months_a_build_merged(workspace):
         "where lpep_pickup_datetime >= '2021-03-01' and lpep_pickup_datetime < '2021-04-01'"
     )
     assert con.execute("select count(*) from green_tripdata").fetchall() == [(141_091,)]
+    # And one in January, a month the next build does not touch: out of its tests' scope.
+    con.execute(
+        "insert into green_tripdata select * from green_tripdata "
+        "where lpep_pickup_datetime >= '2021-01-10' and lpep_pickup_datetime < '2021-02-01' "
+        "order by unique_row_id limit 1"
+    )
     con.close()
     assert workspace.loader("load", "--taxi", "green", "--month", "2021-03").code == 0
     build = workspace.dbt("build")
     assert build.code == 1
-    assert "FAIL 1 unique_green_tripdata_unique_row_id" in build.stdout
+    test = "unique_in_merged_months_green_tripdata_unique_row_id"
+    assert f"FAIL 1 {test}" in build.stdout
     # `dbt test` on its own, and a build that merged nothing, test the whole table.
-    assert "FAIL 1 unique_green_tripdata_unique_row_id" in workspace.dbt("test").stdout
+    assert f"FAIL 2 {test}" in workspace.dbt("test").stdout
     full = workspace.dbt("build", "--vars", "{full_tests: true}")
-    assert "FAIL 1 unique_green_tripdata_unique_row_id" in full.stdout
+    assert f"FAIL 2 {test}" in full.stdout
 
 
 def test_make_build_passes_the_loaders_settings_and_dbt_arguments(workspace):

@@ -29,7 +29,7 @@ shared_hashes as (
 
 candidates as (
 
-    {#- `model` may be a subquery with its alias (get_where_subquery): no alias of ours. #}
+    {#- `model` may be a subquery with its alias (tlc_merged_months): no alias of ours. #}
     select {{ column_name }} as unique_field
     from {{ model }}
     semi join shared_hashes on hash({{ column_name }}) = shared_hashes.value_hash

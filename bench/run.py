@@ -16,7 +16,7 @@ serves them over HTTP on 127.0.0.1, and measures (each figure the median of --ru
    DuckDB statement over the same files; and `loader backfill --select yellow_tripdata` end to
    end (downloads + one build of the merged table and its tests) of the 6 months vs dlt's
    Arrow path loading the same 6 files in one merge. The
-   figures by months go to bench/scaling.svg (the README shows it);
+   figures by months go to bench/scaling.svg (docs/performance.md shows it);
 7. floors: over the 6 months, the one statement beside the parts of its work
    no merge that stores the md5 key can skip: the key of every row counted distinct, and
    reading and writing the rows.

@@ -56,7 +56,7 @@ class BigQuerySettings:
 
     project: str = ""  # GCP_PROJECT_ID; '' = the credentials' own project
     dataset: str = "taxi_elt"  # BQ_DATASET
-    location: str | None = None  # BQ_LOCATION
+    location: str = "US"  # BQ_LOCATION (the profile's default too)
     emulator_host: str | None = None  # BIGQUERY_EMULATOR_HOST: a local emulator, no credentials
 
 
@@ -149,7 +149,7 @@ def _bigquery(env: Mapping[str, str]) -> BigQuerySettings:
     return BigQuerySettings(
         project=values["GCP_PROJECT_ID"],
         dataset=values["BQ_DATASET"] or "taxi_elt",
-        location=values["BQ_LOCATION"] or None,
+        location=values["BQ_LOCATION"] or "US",
         emulator_host=values["BIGQUERY_EMULATOR_HOST"] or None,
     )
 

@@ -228,4 +228,4 @@ def test_the_bigquery_settings_in_one_place():
         "bigquery",
         BigQuerySettings("demo-project", "taxi", "EU", "http://127.0.0.1:9050"),
     )
-    assert load_settings({}).bigquery == BigQuerySettings("", "taxi_elt", None, None)
+    assert load_settings({}).bigquery == BigQuerySettings("", "taxi_elt", "US", None)

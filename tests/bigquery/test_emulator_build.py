@@ -5,7 +5,8 @@ One test walks the whole sequence (the steps depend on each other): green 2021-0
 builds; its key set equals the DuckDB target's; 2021-02 merges incrementally; a build with
 nothing new changes nothing; a changed file's rows are replaced whole; `dbt source
 freshness` and `python -m loader status` read the emulator. Everything downstream of the
-staged `*_ext` tables is the production SQL (what it cannot show is in test_bigquery_sql.py).
+staged `*_ext` tables is the production SQL (what it cannot show is in
+tests/dbt_project/test_bigquery_sql.py).
 """
 
 from __future__ import annotations

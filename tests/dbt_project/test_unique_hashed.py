@@ -14,7 +14,7 @@ import duckdb
 import jinja2
 import pytest
 
-MACROS = Path(__file__).parents[1] / "dbt_project" / "macros" / "tests"
+MACROS = Path(__file__).parents[2] / "dbt_project" / "macros" / "tests"
 # dbt's own default__test_unique, the answer to match.
 DBT_MACROS = Path(dbt.include.global_project.__file__).parent / "macros" / "generic_test_sql"
 

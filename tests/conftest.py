@@ -5,8 +5,6 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.forkserver import Commands
 from tests.support.gcs_server import FakeGcsServer
 from tests.support.http_server import serve_folder
 
@@ -34,6 +33,16 @@ GREEN_ROWS = {
     "2021-06": 86_737,
     "2021-07": 83_691,
 }
+
+
+# One per pytest worker: loader and dbt commands forked from a warm process.
+COMMANDS = Commands()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _command_server() -> Iterator[None]:
+    yield
+    COMMANDS.close()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -145,21 +154,14 @@ class Workspace:
         return env
 
     def loader(self, *args: str, **env: str) -> Run:
-        return self._run([sys.executable, "-m", "loader", *args], env, timeout=300)
+        """`python -m loader ...` from the repository root (forked warm: see forkserver)."""
+        done = COMMANDS.run("loader", list(args), self.env(**env), PROJECT_ROOT, timeout=300)
+        return Run(done.code, done.stdout, done.stderr)
 
     def dbt(self, *args: str, **env: str) -> Run:
-        return self._run([str(Path(sys.executable).with_name("dbt")), *args], env, timeout=600)
-
-    def _run(self, command: list[str], env: dict[str, str], timeout: int) -> Run:
-        completed = subprocess.run(
-            command,
-            cwd=PROJECT_ROOT,
-            env=self.env(**env),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        return Run(completed.returncode, completed.stdout, completed.stderr)
+        """`dbt ...` from the repository root (forked warm: see forkserver)."""
+        done = COMMANDS.run("dbt", list(args), self.env(**env), PROJECT_ROOT, timeout=600)
+        return Run(done.code, done.stdout, done.stderr)
 
     def query(self, sql: str) -> list[tuple]:
         import duckdb

@@ -4,7 +4,6 @@ bqemulator over the same folder, both on free loopback ports, both stopped by PI
 from __future__ import annotations
 
 import os
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from tests.bigquery.emulator import (
     bqemu_venv,
     stage_sources,
 )
+from tests.conftest import COMMANDS
 from tests.support.gcs_server import FakeGcsServer
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
@@ -147,12 +147,18 @@ class BigQueryLane:
         )
 
     def loader(self, *args: str, **env: str):
-        return self.run(sys.executable, "-m", "loader", *args, timeout=300, **env)
+        return self._command("loader", args, env, timeout=300)
 
     def dbt(self, *args: str, **env: str):
         """dbt with the lane's vars: the same every time, so partial parsing holds."""
-        dbt = str(Path(sys.executable).with_name("dbt"))
-        return self.run(dbt, *args, *NO_EXTERNAL_TABLES, **env)
+        return self._command("dbt", (*args, *NO_EXTERNAL_TABLES), env, timeout=600)
+
+    def _command(self, program: str, args, env: dict[str, str], timeout: int):
+        """Forked warm from the worker's command server, as the e2e workspace's commands."""
+        import subprocess
+
+        done = COMMANDS.run(program, list(args), self.env(**env), PROJECT_ROOT, timeout)
+        return subprocess.CompletedProcess([program, *args], done.code, done.stdout, done.stderr)
 
     def query(self, sql: str) -> list[tuple]:
         return [tuple(row.values()) for row in self.client().query(sql).result(timeout=300)]

@@ -24,7 +24,6 @@ import google_crc32c
 
 from loader.checks import Gunzip, TripCsvCheck
 from loader.checks.background import InBackground
-from loader.checks.parquet import ParquetCheck
 from loader.config import Settings
 from loader.errors import LandingError, LoaderError, UsageError, ValidationError
 from loader.landing import Landing, LandingWriter, open_landing
@@ -274,6 +273,8 @@ def _stream_parquet(
 ) -> _Streamed:
     """Download to a spool file (TMPDIR: a parquet footer comes last), check it, write it
     canonical to a temporary of the landing; nothing published. The spool always goes."""
+    from loader.checks.parquet import ParquetCheck  # pyarrow: imported by parquet loads only
+
     name = label(taxi, month)
     advance = progress(download.content_length) if progress else None
     downloaded = 0

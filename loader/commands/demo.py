@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from loader.arguments import Shared, Subcommands
 from loader.commands.load import run_load
 from loader.commands.status import run_status
 from loader.config import PROJECT_ROOT, Settings, load_settings
@@ -19,7 +20,6 @@ from loader.errors import UsageError
 from loader.landing import open_landing
 from loader.landing.manifest import read_record
 from loader.months import Month
-from loader.sample_data import write_month
 from loader.taxis import TAXI_TYPES, TaxiType
 
 DEMO_MONTHS = (Month(2021, 1), Month(2021, 2))
@@ -28,6 +28,8 @@ DEMO_ROWS = {"green": 20_000, "yellow": 30_000}
 
 
 def run_demo(mirror: Path | None = None) -> int:
+    from loader.sample_data import write_month  # numpy: imported by this verb only
+
     mirror = (mirror or PROJECT_ROOT / "demo" / "mirror").resolve()
     settings = load_settings(
         {**os.environ, "TLC_SOURCE_URL": str(mirror), "TLC_SOURCE_FORMAT": "csv"}
@@ -63,3 +65,17 @@ def _refuse_real_data(settings: Settings, taxis: list[TaxiType], mirror: Path) -
                     f"{record.source_url}; the demo would replace it with synthetic data. Run it "
                     "elsewhere: LANDING_URI=demo/lake DUCKDB_PATH=demo/taxi.duckdb make demo"
                 )
+
+
+def add_parser(commands: Subcommands, shared: Shared) -> None:
+    parser = commands.add_parser(
+        "demo",
+        parents=[shared.common],
+        help="synthetic mirror -> load -> dbt build -> summary (offline)",
+        description="Write a synthetic mirror, land it in the configured landing, build on "
+        "DuckDB and print the status.",
+    )
+    parser.add_argument(
+        "--dir", type=Path, default=None, help="where the synthetic mirror goes (demo/mirror)"
+    )
+    parser.set_defaults(run=lambda args: run_demo(args.dir))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+
+from loader.arguments import TAXI_HELP, Shared, Subcommands, month, settings_from, taxis
 from loader.config import Settings
 from loader.land import land_many
 from loader.months import Month
@@ -39,3 +42,25 @@ def run_load(
         )
         return 1
     return 0
+
+
+def add_parser(commands: Subcommands, shared: Shared) -> None:
+    parser = commands.add_parser(
+        "load",
+        parents=[shared.common, shared.location, shared.as_json],
+        help="land one month of one or all taxi types",
+        description="Download, check and land <taxi>_tripdata_YYYY-MM; a month already landed "
+        "with identical content is skipped.",
+    )
+    parser.add_argument("--taxi", type=taxis, default=taxis("all"), help=TAXI_HELP)
+    parser.add_argument("--month", type=month, required=True, help="the month, YYYY-MM")
+    parser.add_argument(
+        "--force", action="store_true", help="download even if the source looks unchanged"
+    )
+    parser.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    return run_load(
+        settings_from(args), args.taxi, [args.month], force=args.force, as_json=args.json
+    )

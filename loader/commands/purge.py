@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from loader.config import Settings
+import argparse
+
+from loader.arguments import TAXI_CHOICES, Shared, Subcommands, month, settings_from, taxis
+from loader.config import SOURCE_FORMATS, Settings
 from loader.errors import UsageError
 from loader.landing import open_landing
 from loader.landing.layout import file_lock, landed_relpath, manifest_relpath
@@ -60,3 +63,30 @@ def run_purge(
             "the table and `status` reports them. Or load the month again."
         )
     return 0
+
+
+def add_parser(commands: Subcommands, shared: Shared) -> None:
+    parser = commands.add_parser(
+        "purge",
+        parents=[shared.common, shared.location],
+        help="remove a landed month and its manifest record",
+        description="Remove one taxi type's landed month and its manifest record, so it can be "
+        "loaded again; `dbt build --full-refresh --vars 'allow_missing_files: true'` then rebuilds "
+        "the table without it.",
+    )
+    parser.add_argument("--taxi", type=taxis, required=True, help=f"taxi type: {TAXI_CHOICES}")
+    parser.add_argument("--month", type=month, required=True, help="the month, YYYY-MM")
+    parser.add_argument(
+        "--format",
+        dest="formats",
+        choices=[*SOURCE_FORMATS, "all"],
+        default="all",
+        help="which landed format of the month to remove: csv, parquet or all (default all)",
+    )
+    parser.add_argument("--yes", action="store_true", help="confirm the removal")
+    parser.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    formats = list(SOURCE_FORMATS) if args.formats == "all" else [args.formats]
+    return run_purge(settings_from(args), args.taxi, args.month, formats, yes=args.yes)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from dataclasses import asdict
 
+from loader.arguments import Shared, Subcommands, settings_from
 from loader.config import Settings
 from loader.output import megabytes
 from loader.reconcile import FILE_NAME, FileStatus, file_statuses
@@ -66,3 +68,24 @@ def _merged_word(status: FileStatus) -> str:
     if status.bytes is None:
         return "not landed" if status.rows_merged else "?"
     return "yes" if status.merged else "no"
+
+
+def add_parser(commands: Subcommands, shared: Shared) -> None:
+    parser = commands.add_parser(
+        "status",
+        parents=[shared.common, shared.location],
+        help="landed files, merged rows, reconciliation",
+        description="Per landed file: size, rows landed, rows merged, duplicates removed, and "
+        "whether it reconciles. Exits 1 when a file is not merged, unreadable or off.",
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="recompute each local landed file's CRC32C (GCS objects are always checked)",
+    )
+    parser.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    return run_status(settings_from(args), as_json=args.json, verify=args.verify)

@@ -9,10 +9,20 @@ cron, it catches up whatever a missed run skipped.
 
 from __future__ import annotations
 
+import argparse
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from loader.arguments import (
+    TAXI_HELP,
+    Shared,
+    Subcommands,
+    instant,
+    positive_int,
+    settings_from,
+    taxis,
+)
 from loader.config import Settings
 from loader.dbt_runner import DbtWarmup, build_if_landed
 from loader.errors import LoaderError
@@ -125,3 +135,31 @@ def _published(
     published = [task for task, answer in zip(tasks, answers, strict=True) if answer is True]
     failures = [answer for answer in answers if isinstance(answer, Failure)]
     return published, failures
+
+
+def add_parser(commands: Subcommands, shared: Shared) -> None:
+    parser = commands.add_parser(
+        "sync",
+        parents=[shared.common, shared.location, shared.as_json],
+        help="scheduled catch-up: load every due month not landed yet, then build",
+        description="Load every month from SYNC_FROM to the current month (SCHEDULE_TZ) that is "
+        "published and not landed yet, then build. Run it from cron or a systemd timer.",
+    )
+    parser.add_argument("--taxi", type=taxis, default=taxis("all"), help=TAXI_HELP)
+    parser.add_argument("--jobs", type=positive_int, default=4, help="loads at once (4)")
+    parser.add_argument("--no-build", action="store_true", help="land only; no dbt build")
+    parser.add_argument(
+        "--now", type=instant, default=None, help="pretend it is this time (ISO 8601 with zone)"
+    )
+    parser.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    return run_sync(
+        settings_from(args),
+        args.taxi,
+        now=args.now,
+        jobs=args.jobs,
+        build=not args.no_build,
+        as_json=args.json,
+    )

@@ -15,6 +15,7 @@ import json
 from dataclasses import fields
 from pathlib import Path
 
+from loader import dbt_models
 from loader.config import DEFAULT_LANDING_URI, PROJECT_ROOT
 from loader.landing.layout import MANIFEST_PATTERN, landed_pattern
 from loader.landing.manifest import ManifestRecord
@@ -311,12 +312,28 @@ def render_core_models() -> str:
 
 
 def rendered() -> dict[Path, str]:
-    return {
+    """Every file the registry decides: the YAML here, the per-type models (dbt_models.py)."""
+    files = {
         MODELS / "staging" / "_tlc__sources.yml": render_sources(),
         MODELS / "staging" / "_tlc__models.yml": render_staging_models(),
         MODELS / "core" / "_core__models.yml": render_core_models(),
         MODELS / "_tlc__docs.md": render_docs(),
+        MODELS / "analytics" / "staging" / "_analytics__staging.yml": (
+            dbt_models.render_analytics_staging_yaml(HEADER)
+        ),
+        MODELS / "analytics" / "intermediate" / "int_trips_unioned.sql": (
+            dbt_models.render_trips_unioned()
+        ),
     }
+    for taxi in TAXI_TYPES.values():
+        files[MODELS / "staging" / f"stg_tlc__{taxi.name}_trips.sql"] = (
+            dbt_models.render_staged_view(taxi)
+        )
+        files[MODELS / "core" / f"{taxi.name}_tripdata.sql"] = dbt_models.render_merged_model(taxi)
+        files[MODELS / "analytics" / "staging" / f"stg_trips__{taxi.name}.sql"] = (
+            dbt_models.render_analytics_staging(taxi)
+        )
+    return files
 
 
 def stale() -> list[Path]:

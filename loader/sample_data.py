@@ -36,9 +36,6 @@ DUPLICATE_SHARE = 0.002
 OUT_OF_MONTH_SHARE = 0.001
 NEGATIVE_SHARE = 0.002
 EMPTY_VENDOR_SHARE = {"green": 0.35, "yellow": 0.05}  # others: 0.05
-# Trips without a pickup / drop-off zone, where the registry allows it: the for-hire files
-# leave many empty (fhv of 2019-2021: about a fifth of pickups), the high-volume ones few.
-EMPTY_ZONE_SHARE = {"fhv": (0.2, 0.12), "fhvhv": (0.002, 0.004)}
 BLOCK_ROWS = 100_000
 _MAX_CENTS = 200_000  # amounts are capped at $2,000 so the lookup tables stay small
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -106,7 +103,7 @@ def _rows(rng: np.random.Generator, taxi: TaxiType, month: Month, n: int) -> lis
     def blank(values: list[str]) -> list[str]:
         return ["" if gone else value for gone, value in zip(empty, values, strict=True)]
 
-    pickup_empty, dropoff_empty = EMPTY_ZONE_SHARE.get(taxi.name, (0.0, 0.0))
+    pickup_empty, dropoff_empty = taxi.empty_zone_share  # the registry's real rates
     nullable = {column.name.casefold() for column in taxi.columns if column.nullable}
     if "pulocationid" not in nullable:
         pickup_empty = 0.0

@@ -4,7 +4,8 @@ Everything else derives from it: the loader's header and value checks, the sampl
 and, through the generated `dbt_project/models/staging/_tlc__sources.yml` (`python -m loader
 sources --write`; a test fails if it is stale), the dbt sources' column types, the staging and
 merged models, the reconciliation test and the BigQuery DDL. Adding a taxi type is an entry
-here plus two thin model files and their docs (tests/test_registry.py lists them).
+here and that command, which renders its models and YAML too (tests/test_registry.py counts
+the files a type touches).
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ class TaxiType:
     parquet_first_month: Month | None = None  # the first parquet month we can read, if later
     parquet_first_reason: str = ""
     colour: str = "#4c72b0"  # the report's plots draw the type in it
+    # Shares of trips without a pickup / drop-off zone in real files, where the columns may be
+    # empty: the sample generator writes them so, and the end-to-end tests see them.
+    empty_zone_share: tuple[float, float] = (0.0, 0.0)
 
     def __post_init__(self) -> None:
         names = [column.name for column in self.all_columns]
@@ -221,6 +225,7 @@ PICKUP = Column("pickup_datetime", Timestamp(), "When the trip started.", nullab
 
 FHV = TaxiType(
     name="fhv",
+    empty_zone_share=(0.2, 0.12),  # 2019-2021: about a fifth of pickups
     description="For-hire vehicles (community cars, black cars, luxury limousines) other than "
     "the high-volume services.",
     columns=(
@@ -249,6 +254,7 @@ def _flag(name: str, what: str) -> Column:
 
 FHVHV = TaxiType(
     name="fhvhv",
+    empty_zone_share=(0.002, 0.004),
     description="High-volume for-hire services (Uber, Lyft, Via, Juno): over 10,000 trips a "
     "day each.",
     columns=(

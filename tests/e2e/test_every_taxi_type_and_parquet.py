@@ -243,18 +243,24 @@ def test_a_bad_parquet_download_lands_nothing_and_leaves_no_spool(workspace, tmp
     ]
 
 
-def test_a_landed_parquet_file_gone_bad_blocks_nothing_else(workspace, tmp_path):
-    """A parquet file truncated after it landed: every other file merges, the build fails
-    naming it and the cure, status says unreadable (as for CSV); no failed statement stops
-    the build halfway."""
+def land_two_green_parquet_months(workspace, tmp_path, *, seed: int):
+    """Green 2021-01 and 2021-02 written as parquet, served and landed; the mirror folder."""
     mirror = tmp_path / "parquet"
     for month in (JAN, FEB):
-        write_parquet_month(mirror, GREEN, month, 1_200, seed=6)
+        write_parquet_month(mirror, GREEN, month, 1_200, seed=seed)
     with serve_folder(mirror) as url:
         for month in ("2021-01", "2021-02"):
             load = workspace.loader("load", "--taxi", "green", "--month", month,
                                     TLC_SOURCE_URL=url, TLC_SOURCE_FORMAT="parquet")  # fmt: skip
             assert load.code == 0, load.stderr
+    return mirror
+
+
+def test_a_landed_parquet_file_gone_bad_blocks_nothing_else(workspace, tmp_path):
+    """A parquet file truncated after it landed: every other file merges, the build fails
+    naming it and the cure, status says unreadable (as for CSV); no failed statement stops
+    the build halfway."""
+    mirror = land_two_green_parquet_months(workspace, tmp_path, seed=6)
     landed = workspace.landing / "green/green_tripdata_2021-01.parquet"
     landed.write_bytes(landed.read_bytes()[:-100])  # the footer is gone
     # A stray file the pattern matches, never landed, with a quote in its name: not read.
@@ -302,14 +308,7 @@ def test_a_landed_parquet_file_damaged_in_place_is_unreadable_not_merged(
     a data page without an error (the build merged them, exit 0, before the check): the merge
     step compares the file's MD5 with the one the loader recorded before DuckDB parses it, so
     the file is recorded unreadable with the cure and the other month merges."""
-    mirror = tmp_path / "parquet"
-    for month in (JAN, FEB):
-        write_parquet_month(mirror, GREEN, month, 1_200, seed=7)
-    with serve_folder(mirror) as url:
-        for month in ("2021-01", "2021-02"):
-            load = workspace.loader("load", "--taxi", "green", "--month", month,
-                                    TLC_SOURCE_URL=url, TLC_SOURCE_FORMAT="parquet")  # fmt: skip
-            assert load.code == 0, load.stderr
+    land_two_green_parquet_months(workspace, tmp_path, seed=7)
     landed = workspace.landing / "green/green_tripdata_2021-01.parquet"
     content = bytearray(landed.read_bytes())
     record = json.loads(

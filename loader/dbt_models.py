@@ -81,21 +81,73 @@ def _cast(expression: str, data_type: str, name: str) -> str:
     return f"cast({expression} as {{{{ tlc_warehouse_type('{data_type}') }}}}) as {name}"
 
 
-def render_staged_view(taxi: TaxiType) -> str:
+def _trip_steps(taxi: TaxiType) -> str:
+    """Read, cast, key: the landed rows of a taxi type, each column cast once to its declared
+    type, keyed by every source column (surrogate_key: the canonical text differs by engine)."""
+    names = [column.name for column in taxi.all_columns]
+    casts = ",\n        ".join(
+        _cast(column.name, column.type.data_type, column.name) for column in taxi.all_columns
+    )
+    listed = ",\n        ".join(names)
     return (
-        f"-- Every landed {taxi.name} trip, CSV and parquet, typed and keyed "
-        "(macros/trips/tlc_staged_view.sql).\n\n"
-        f"{{{{ tlc_staged_view('{taxi.name}', source('tlc', '{taxi.name}_tripdata_ext'), "
-        f"source('tlc', '{taxi.name}_tripdata_parquet_ext')) }}}}\n"
+        "with landed as (\n\n"
+        f"    select * from {{{{ tlc_landed_file('{taxi.name}') }}}}\n\n"
+        "),\n\n"
+        "typed as (\n\n"
+        "    select\n"
+        f"        {casts},\n"
+        "        source_uri\n\n"
+        "    from landed\n\n"
+        "),\n\n"
+        "final as (\n\n"
+        "    select\n"
+        f"        {{{{ surrogate_key(tlc_taxi('{taxi.name}').columns) }}}} as unique_row_id,\n"
+        "        {{ file_basename('source_uri') }} as filename,\n"
+        "        source_uri,\n"
+        f"        {listed}\n\n"
+        "    from typed\n\n"
+        ")\n\n"
+        "select * from final\n"
+    )
+
+
+def _landed_sources(taxi: TaxiType) -> str:
+    return (
+        f"-- depends_on: {{{{ source('tlc', '{taxi.name}_tripdata_ext') }}}}\n"
+        f"-- depends_on: {{{{ source('tlc', '{taxi.name}_tripdata_parquet_ext') }}}}\n"
+    )
+
+
+def render_staged_view(taxi: TaxiType) -> str:
+    """Every landed row of a type, CSV and parquet, typed and keyed: the merged model's SQL
+    over every landed file at once (duplicates included)."""
+    return (
+        f"{GENERATED}"
+        f"-- Every landed {taxi.name} trip, CSV and parquet, typed and keyed (duplicates "
+        "included).\n"
+        f"{_landed_sources(taxi)}\n"
+        f"{_trip_steps(taxi)}"
     )
 
 
 def render_merged_model(taxi: TaxiType) -> str:
+    """The merge step over one landed file; tlc_merged runs it for each file of the batch."""
     return (
-        f"-- Every {taxi.name} trip landed, once: the tlc_merged materialization merges one file "
-        "at a time.\n\n"
+        f"{GENERATED}"
+        + _wrapped(
+            f"Every {taxi.name} trip landed, once. This is the step the tlc_merged "
+            "materialization runs for each landed file that is new or changed, in file-name "
+            "order: tlc_landed_file reads that one file (here, as compiled, every landed file); "
+            "each column is cast once and the row keyed. The materialization keeps the rows "
+            "the table does not hold yet, once each, and logs the file in merge_log, one "
+            "transaction a file (macros/materializations/tlc_merged.sql).",
+            "-- ",
+        )
+        + f"{_landed_sources(taxi)}"
+        "-- depends_on: {{ source('tlc', 'landed_files') }}\n"
+        "-- depends_on: {{ source('taxi_elt', 'merge_log') }}\n\n"
         f"{{{{ config(meta={{'taxi': '{taxi.name}'}}) }}}}\n\n"
-        f"{{{{ tlc_merged_trips('{taxi.name}') }}}}\n"
+        f"{_trip_steps(taxi)}"
     )
 
 

@@ -1,13 +1,14 @@
-{% macro tlc_merge_file(taxi, target_relation, file, log_relation, in_place) %}
+{% macro tlc_merge_file(taxi, model_sql, target_relation, file, log_relation, in_place) %}
     {#- One step of tlc_merged: merge one landed file into `target_relation` and record it in
-        `log_relation`. Returns '' or why the file could not be read (then nothing of it is
-        merged, and it is recorded as unreadable). `in_place`: `target_relation` is the live
-        table. The caller commits. -#}
-    {{ return(adapter.dispatch('tlc_merge_file', 'taxi_elt')(taxi, target_relation, file, log_relation, in_place)) }}
+        `log_relation`: the model's SQL (`model_sql`: read, cast, key) over that one file
+        (tlc_model_over_file). Returns '' or why the file could not be read (then nothing of
+        it is merged, and it is recorded as unreadable). `in_place`: `target_relation` is the
+        live table. The caller commits. -#}
+    {{ return(adapter.dispatch('tlc_merge_file', 'taxi_elt')(taxi, model_sql, target_relation, file, log_relation, in_place)) }}
 {% endmacro %}
 
 
-{% macro duckdb__tlc_merge_file(taxi, target_relation, file, log_relation, in_place) %}
+{% macro duckdb__tlc_merge_file(taxi, model_sql, target_relation, file, log_relation, in_place) %}
     {#- One statement streams the file into a table (read, cast, key, write), then one delete
         takes out what the file repeats (tlc_repeated_rows). A first build or a full refresh
         fills a table nobody reads until the swap, so the file goes straight into it. On the
@@ -17,7 +18,6 @@
         pays for it at commit, about twice the move, measured on 2 M-row months.)
         Values that do not convert are recorded (store_rejects) instead of failing the build;
         one rejected value takes the whole file out again. -#}
-    {%- set spec = tlc_taxi(taxi) -%}
     {%- if file.format == 'parquet' -%}
         {#- A parquet file that fails to read fails the statement, and Jinja cannot catch it:
             first make sure it is still the file the loader wrote (its size, a stat, no read). -#}
@@ -30,21 +30,15 @@
     {%- endif -%}
     {%- set rejects = {'scan': 'tlc_rejects_scan', 'table': 'tlc_rejects'} -%}
     {%- do run_query("drop table if exists " ~ rejects.table ~ "; drop table if exists " ~ rejects.scan) -%}
-    {%- if file.format == 'parquet' -%}
-        {#- Parquet is typed: the loader checked every value and wrote the canonical schema. -#}
-        {%- set reader = tlc_duckdb_reader(spec.parquet, file.uri, filename=false) -%}
-    {%- else -%}
-        {%- set reader = tlc_duckdb_reader(spec.source, file.uri, rejects=rejects, filename=false) -%}
-    {%- endif -%}
     {%- set columns = "unique_row_id, filename, " ~ tlc_trip_column_list(taxi) -%}
     {%- set this_file = "filename = '" ~ file.file ~ "'" -%}
     {%- set rows = 'tlc_file_rows' if in_place else target_relation -%}
     {%- if in_place -%}
         {%- do run_query(tlc_like_table_ddl(rows, target_relation, temporary=true)) -%}
     {%- endif -%}
-    {#- Without source_uri: the step knows its file, and a long path on every row costs memory. -#}
+    {#- Without source_uri (a literal in the step): a long path on every row costs memory. -#}
     {%- set rows_read = run_query("insert into " ~ rows ~ " (" ~ columns ~ ")\nselect " ~ columns
-        ~ " from (\n" ~ tlc_staged_trips(taxi, reader, uri=file.uri, file_format=file.format)
+        ~ " from (\n" ~ tlc_model_over_file(taxi, model_sql, file, rejects=rejects)
         ~ "\n)").columns[0].values()[0] | int -%}
     {%- set rejected = [0] if file.format == 'parquet' else run_query(
         "select count(*), min(line), arg_min(column_name, line), arg_min(error_message, line) from "
@@ -72,23 +66,18 @@
 {% endmacro %}
 
 
-{% macro bigquery__tlc_merge_file(taxi, target_relation, file, log_relation, in_place) %}
+{% macro bigquery__tlc_merge_file(taxi, model_sql, target_relation, file, log_relation, in_place) %}
     {#- The file's rows (the external table pruned to it by _FILE_NAME) go to a scratch table
         in a script whose exception handler turns a file BigQuery cannot read into an answer
         instead of a failed build. -#}
     {%- set staged = api.Relation.create(database=target_relation.database,
         schema=target_relation.schema, identifier=target_relation.identifier ~ '__tlc_staged') -%}
-    {%- set spec = tlc_taxi(taxi) -%}
-    {%- set source = spec.parquet if file.format == 'parquet' else spec.source -%}
-    {%- set ext = api.Relation.create(database=source.database, schema=source.schema,
-        identifier=source.identifier) -%}
     {%- set script -%}
         begin
             create or replace table {{ staged }}
             options (expiration_timestamp = timestamp_add(current_timestamp(), interval 1 day))
             as
-            {{ tlc_staged_trips(taxi, ext, where="_FILE_NAME = '" ~ file.uri ~ "'",
-                file_format=file.format) }};
+            {{ tlc_model_over_file(taxi, model_sql, file) }};
             select '' as problem;
         exception when error then
             select @@error.message as problem;

@@ -1,10 +1,10 @@
 {#-
     tlc_merged: a merged trip table, built one landed file at a time.
 
-    The batch (tlc_files_to_merge) is merged file by file, in file-name order: each step reads
-    one file, keys its rows, keeps those the table does not hold yet, once each (the table
-    bounded to the file's pickup months), and records the file in merge_log; on the live
-    table, all in one transaction. Memory and each step's cost follow one file, never the
+    The batch (tlc_files_to_merge) is merged file by file, in file-name order: each step runs
+    the model's SQL (read, cast, key) over one file (tlc_model_over_file), keeps the rows the
+    table does not hold yet, once each (the table bounded to the file's pickup months), and
+    records the file in merge_log; on the live table, all in one transaction. Memory and each step's cost follow one file, never the
     batch, so a backfill of years or a --full-refresh runs in the memory of its largest month;
     a crash of an incremental build leaves every finished file merged and logged, and the next
     build goes on from there.
@@ -61,7 +61,7 @@
 
     {%- set unreadable = [] -%}
     {%- for file in files -%}
-        {%- set problem = tlc_merge_file(taxi, build_relation, file, log_relation,
+        {%- set problem = tlc_merge_file(taxi, sql, build_relation, file, log_relation,
             in_place=not full_refresh) -%}
         {%- if problem -%}
             {%- set again = " TLC_SOURCE_FORMAT=parquet" if file.format == 'parquet' else "" -%}

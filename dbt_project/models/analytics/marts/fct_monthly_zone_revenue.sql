@@ -15,11 +15,16 @@ final as (
         pickup_borough,
         pickup_zone,
         count(*) as trips,
-        {%- for amount in ['fare_amount', 'extra', 'mta_tax', 'tip_amount', 'tolls_amount',
-            'ehail_fee', 'improvement_surcharge', 'congestion_surcharge', 'airport_fee',
-            'total_amount'] %}
-        cast(sum({{ amount }}) as {{ money }}) as {{ amount }},
-        {%- endfor %}
+        cast(sum(fare_amount) as {{ money }}) as fare_amount,
+        cast(sum(extra) as {{ money }}) as extra,
+        cast(sum(mta_tax) as {{ money }}) as mta_tax,
+        cast(sum(tip_amount) as {{ money }}) as tip_amount,
+        cast(sum(tolls_amount) as {{ money }}) as tolls_amount,
+        cast(sum(ehail_fee) as {{ money }}) as ehail_fee,
+        cast(sum(improvement_surcharge) as {{ money }}) as improvement_surcharge,
+        cast(sum(congestion_surcharge) as {{ money }}) as congestion_surcharge,
+        cast(sum(airport_fee) as {{ money }}) as airport_fee,
+        cast(sum(total_amount) as {{ money }}) as total_amount,
         cast(round(avg(trip_distance), 2) as {{ money }}) as avg_trip_distance,
         cast(round(avg(trip_duration_seconds), 2) as {{ money }}) as avg_trip_duration_seconds
 

@@ -26,8 +26,10 @@
     {%- set target_relation = this.incorporate(type='table') -%}
     {%- set existing = load_cached_relation(this) -%}
     {%- set full_refresh = should_full_refresh() or existing is none or not existing.is_table -%}
-    {%- do tlc_refuse_missing_files(taxi) -%}
+    {#- The batch first: reading it checks every manifest record of the taxi (a forged one
+        is named as such, not taken for a missing file). -#}
     {%- set files = tlc_files_to_merge(taxi, incremental=not full_refresh) -%}
+    {%- do tlc_refuse_missing_files(taxi) -%}
     {%- set merge_log = source('taxi_elt', 'merge_log') -%}
 
     {{ run_hooks(pre_hooks, inside_transaction=False) }}

@@ -95,11 +95,14 @@ def run_dbt(
                 code = subprocess.run(
                     command, cwd=PROJECT_ROOT, env=environment, check=False
                 ).returncode
-    summary = summarize(results)
-    if args[0] in ("build", "run"):
-        summary = f"{summary}; {_what_merged(settings, results)}"
+        # Still our turn: the summary reads the warehouse, and a build waiting for the lock
+        # must not find it open (DuckDB takes no writer while another process reads).
+        summary = summarize(results)
+        if args[0] in ("build", "run"):
+            summary = f"{summary}; {_what_merged(settings, results)}"
+        problems = unreconciled(settings, results) if code != 0 else []
     if code != 0:
-        for line in unreconciled(settings, results):
+        for line in problems:
             print(line, file=sys.stderr)
         raise LoaderError(
             f"dbt {args[0]} failed (exit {code}; {summary}); see its output above and logs/dbt.log"

@@ -134,6 +134,12 @@ def load_settings(
     )
 
 
+def is_bigquery_project(name: str) -> bool:
+    """A project id as Google allows it (it goes into SQL): GCP_PROJECT_ID, or the one the
+    credentials name."""
+    return _PROJECT.fullmatch(name) is not None
+
+
 def _bigquery(env: Mapping[str, str]) -> BigQuerySettings:
     """Checked whatever the target: a name that would reach SQL is refused before anything."""
     checks = {

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from loader.config import Settings
+from loader.config import Settings, is_bigquery_project
 from loader.errors import LoaderError, UsageError
 from loader.taxis import TAXI_TYPES
 
@@ -129,9 +129,10 @@ def bigquery_client(settings: Settings):
         credentials, default_project = google_credentials()
         project = project or default_project or ""
         options = None
-    if not project:
+    if not is_bigquery_project(project):  # the credentials' project goes into SQL too
         raise UsageError(
-            "no BigQuery project: set GCP_PROJECT_ID (or use credentials that name one)"
+            f"no valid BigQuery project ({project[:40]!r}): set GCP_PROJECT_ID (or use "
+            "credentials that name one)"
         )
     client = bigquery.Client(
         project=project,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import ClassVar
 
+import pytest
 import sqlglot
 from google.auth.credentials import AnonymousCredentials
 
 from loader import merge_log
 from loader.config import load_settings
+from loader.errors import UsageError
 
 ROW = (
     "green", "green_tripdata_2021-01.csv", "5cuUIQ==", 76518, 76518, 76500, 18, "t", "merged",
@@ -68,3 +70,14 @@ def test_bigquery_target_reads_the_log_and_todays_counts(monkeypatch):
 def test_duckdb_without_a_warehouse_yet(tmp_path):
     settings = load_settings({"DUCKDB_PATH": str(tmp_path / "none.duckdb")})
     assert merge_log.read_merged_files(settings) == {}
+
+
+def test_the_credentials_project_is_checked_before_it_reaches_sql(monkeypatch):
+    monkeypatch.setattr(
+        "loader.credentials.google_credentials",
+        lambda: (AnonymousCredentials(), "proj`.x; drop"),
+    )
+    monkeypatch.setattr("google.cloud.bigquery.Client", FakeBigQuery)
+    settings = load_settings({"DBT_TARGET": "bigquery", "BQ_DATASET": "taxi"})
+    with pytest.raises(UsageError, match=r"^no valid BigQuery project \('proj`\.x; drop'\)"):
+        merge_log.read_merged_files(settings)

@@ -38,6 +38,25 @@ GREEN_ROWS = {
 # One per pytest worker: loader and dbt commands forked from a warm process.
 COMMANDS = Commands()
 
+# The longest tests go out first (about 2 min each, then under 1): the two workers then finish
+# together instead of one running the newcomer lane alone at the end.
+LONGEST_FIRST = (
+    "tests/e2e/test_plain_dbt.py",
+    "tests/bigquery/test_emulator_build.py",
+    "tests/bigquery/test_analytics_emulator.py",
+    "tests/e2e/test_analytics.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (place for place, path in enumerate(LONGEST_FIRST) if item.nodeid.startswith(path)),
+            len(LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)  # stable: every file keeps its own order
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _command_server() -> Iterator[None]:

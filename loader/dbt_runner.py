@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -179,26 +180,37 @@ def warehouse_turn(settings: Settings) -> Iterator[None]:
         yield
 
 
-def check_duckdb_writable(path: Path) -> None:
-    """DuckDB takes one writer: fail with one line if another process holds the file."""
+def check_duckdb_writable(path: Path, patience: float = 5.0) -> None:
+    """DuckDB takes one writer: fail with one line if another process holds the file. A reader
+    that lets go within `patience` seconds (a `status`, the report, a monitoring query) is
+    waited for: a scheduled build must not fail because a short read overlapped its start."""
     if not path.exists():
         return
     import duckdb
 
-    try:
-        duckdb.connect(str(path)).close()
-    except duckdb.Error as error:
-        text = str(error)
-        if "lock" not in text.lower():
-            raise LoaderError(
-                f"cannot open the warehouse {path} ({text.splitlines()[0][:160]})"
-            ) from error
-        pid = _PID.search(text)
-        holder = f" (PID {pid.group(1)})" if pid else ""
-        raise LoaderError(
-            f"the warehouse {path} is open in another process{holder}: close that connection "
-            "(a notebook, the DuckDB UI, a query) and build again"
-        ) from error
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            duckdb.connect(str(path)).close()
+            return
+        except duckdb.Error as error:
+            text = str(error)
+            if "lock" not in text.lower():
+                raise LoaderError(
+                    f"cannot open the warehouse {path} ({text.splitlines()[0][:160]})"
+                ) from error
+            if time.monotonic() < deadline:
+                time.sleep(0.2)
+                continue
+            failure = error
+            break
+    text = str(failure)
+    pid = _PID.search(text)
+    holder = f" (PID {pid.group(1)})" if pid else ""
+    raise LoaderError(
+        f"the warehouse {path} is open in another process{holder}: close that connection "
+        "(a notebook, the DuckDB UI, a query) and build again"
+    ) from failure
 
 
 def unreconciled(settings: Settings, results: Path, limit: int = 20) -> list[str]:

@@ -108,6 +108,25 @@ def test_a_warehouse_held_open_a_missing_folder_and_two_builds_at_once(workspace
     line = one_line(held)
     assert f"the warehouse {nested} is open in another process (PID {holder.pid})" in line
     assert "close that connection" in line
+    # A short read overlapping the build's start (a status, a monitoring query) is waited for.
+    brief = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
+            "print('open', flush=True); time.sleep(1.5); c.close(); time.sleep(60)",
+            str(nested),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert brief.stdout.readline().strip() == "open"
+        waited = workspace.loader("build", DUCKDB_PATH=str(nested))
+    finally:
+        brief.kill()
+        brief.wait()
+    assert waited.code == 0, waited.stdout[-2000:] + waited.stderr
     # Two builds at once take turns instead of colliding.
     both = [
         subprocess.Popen(

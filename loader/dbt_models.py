@@ -58,7 +58,8 @@ SHARED_COLUMNS = (
     SharedColumn("airport_fee", _MONEY, ("airport_fee",)),
     SharedColumn("total_amount", _MONEY, ("total_amount",)),
 )
-LEADING = ("unique_row_id", "service_type", "filename")
+# Every analytics staging model's columns, in this order.
+STAGED_COLUMNS = ("unique_row_id", "service_type", "filename", *(s.name for s in SHARED_COLUMNS))
 
 
 def sources_of(taxi: TaxiType) -> dict[str, str | None]:
@@ -202,7 +203,7 @@ def _wrapped(text: str, prefix: str) -> str:
 
 
 def render_trips_unioned() -> str:
-    names = ",\n        ".join([*LEADING, *(shared.name for shared in SHARED_COLUMNS)])
+    names = ",\n        ".join(STAGED_COLUMNS)
     selects = "\n\n    union all\n\n".join(
         f"    select\n        {names}\n    from {{{{ ref('stg_trips__{taxi}') }}}}"
         for taxi in TAXI_TYPES
@@ -236,7 +237,7 @@ def render_analytics_staging_yaml(header: str) -> str:
             lines += ["    columns: *staged_columns", ""]
             continue
         lines.append("    columns: &staged_columns")
-        for name in (*LEADING, *(shared.name for shared in SHARED_COLUMNS)):
+        for name in STAGED_COLUMNS:
             lines += [
                 f"      - name: {name}",
                 f"        description: \"{{{{ doc('analytics__{name}') }}}}\"",

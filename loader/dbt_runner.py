@@ -199,18 +199,14 @@ def check_duckdb_writable(path: Path, patience: float = 5.0) -> None:
                 raise LoaderError(
                     f"cannot open the warehouse {path} ({text.splitlines()[0][:160]})"
                 ) from error
-            if time.monotonic() < deadline:
-                time.sleep(0.2)
-                continue
-            failure = error
-            break
-    text = str(failure)
-    pid = _PID.search(text)
-    holder = f" (PID {pid.group(1)})" if pid else ""
-    raise LoaderError(
-        f"the warehouse {path} is open in another process{holder}: close that connection "
-        "(a notebook, the DuckDB UI, a query) and build again"
-    ) from failure
+            if time.monotonic() >= deadline:
+                pid = _PID.search(text)
+                holder = f" (PID {pid.group(1)})" if pid else ""
+                raise LoaderError(
+                    f"the warehouse {path} is open in another process{holder}: close that "
+                    "connection (a notebook, the DuckDB UI, a query) and build again"
+                ) from error
+        time.sleep(0.2)
 
 
 def unreconciled(settings: Settings, results: Path, limit: int = 20) -> list[str]:

@@ -104,11 +104,6 @@ def _rows(rng: np.random.Generator, taxi: TaxiType, month: Month, n: int) -> lis
         return ["" if gone else value for gone, value in zip(empty, values, strict=True)]
 
     pickup_empty, dropoff_empty = taxi.empty_zone_share  # the registry's real rates
-    nullable = {column.name.casefold() for column in taxi.columns if column.nullable}
-    if "pulocationid" not in nullable:
-        pickup_empty = 0.0
-    if "dolocationid" not in nullable:
-        dropoff_empty = 0.0
     small = _small_ints()
     fields = {
         "VendorID": blank([small[v] for v in rng.choice(np.array([1, 2, 2]), n).tolist()]),

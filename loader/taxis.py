@@ -105,6 +105,14 @@ class TaxiType:
             raise ValueError(f"taxi type {self.name}: columns are not unique or roles missing")
         if self.csv_only - set(self.column_names):
             raise ValueError(f"taxi type {self.name}: csv_only names unknown columns")
+        may_be_empty = {column.name.casefold() for column in self.columns if column.nullable}
+        for share, zone in zip(
+            self.empty_zone_share, ("pulocationid", "dolocationid"), strict=True
+        ):
+            if share and zone not in may_be_empty:
+                raise ValueError(
+                    f"taxi type {self.name}: {zone} may not be empty (empty_zone_share)"
+                )
 
     @property
     def all_columns(self) -> tuple[Column, ...]:

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 
 from loader.months import Month
@@ -39,3 +41,11 @@ def test_keys_alike_across_formats_only_where_the_columns_agree():
     assert FHV.keys_alike_across_formats
     assert not FHVHV.keys_alike_across_formats  # SR_Flag only in CSV, fares only in parquet
     assert YELLOW.keyed_when_set("airport_fee") and not YELLOW.keyed_when_set("fare_amount")
+
+
+def test_empty_zones_only_where_the_registry_allows_them():
+    """The generator writes empty zones at the registry's rates; a rate on a column that may
+    not be empty would land files the door refuses."""
+    assert FHV.empty_zone_share[0] > 0
+    with pytest.raises(ValueError, match="pulocationid may not be empty"):
+        replace(GREEN, empty_zone_share=(0.1, 0.0))

@@ -4,8 +4,9 @@
     The batch (tlc_files_to_merge) is merged file by file, in file-name order: each step runs
     the model's SQL (read, cast, key) over one file (tlc_model_over_file), keeps the rows the
     table does not hold yet, once each (the table bounded to the file's pickup months), and
-    records the file in merge_log; on the live table, all in one transaction. Memory and each step's cost follow one file, never the
-    batch, so a backfill of years or a --full-refresh runs in the memory of its largest month;
+    records the file in merge_log; on the live table, all in one transaction. Memory and each
+    step's cost follow one file, never the batch, so a backfill of years or a --full-refresh
+    runs in the memory of its largest month;
     a crash of an incremental build leaves every finished file merged and logged, and the next
     build goes on from there.
 
@@ -17,8 +18,9 @@
     with the taxi's merge_log rows (tlc_swap_in) in one transaction, so a failed rebuild leaves
     the old table and log intact (and the next build starts the rebuild again).
 
-    Before anything, a build refuses when merge_log records merged files the landing no longer
-    holds (tlc_refuse_missing_files): a wrong LANDING_URI must not rebuild a table from nothing.
+    Before it changes anything, a build refuses when merge_log records merged files the landing
+    no longer holds (tlc_refuse_missing_files): a wrong LANDING_URI must not rebuild a table
+    from nothing.
 -#}
 
 {% materialization tlc_merged, default %}

@@ -1,4 +1,35 @@
 -- Homework: how many rows are there for the yellow taxi data for the March 2021 CSV file?
 -- (published: 1,925,152). Rows landed per the manifest next to rows in the merged table.
 
-{{ tlc_rows_by_file_pattern('yellow', tlc_file_name('yellow', '2021-03')) }}
+with landed as (
+
+    select
+        count(*) as files,
+        coalesce(sum(rows_landed), 0) as rows_landed
+
+    from {{ ref('stg_tlc__landed_files') }}
+    where taxi = 'yellow' and filename = 'yellow_tripdata_2021-03.csv'
+
+),
+
+merged as (
+
+    select count(*) as rows_merged
+    from {{ ref('yellow_tripdata') }}
+    where filename = 'yellow_tripdata_2021-03.csv'
+
+),
+
+final as (
+
+    select
+        landed.files,
+        landed.rows_landed,
+        merged.rows_merged
+
+    from landed
+    cross join merged
+
+)
+
+select * from final

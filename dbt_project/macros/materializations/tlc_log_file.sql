@@ -12,7 +12,7 @@
             {{ rows_merged }}, {{ rows_read - rows_merged }},
             cast('{{ file.landed_at }}' as timestamp), cast('{{ merged_at }}' as timestamp),
             '{{ invocation_id }}', '{{ pickup_months }}', '{{ status }}',
-            {{ "'" ~ problem ~ "'" if problem else "cast(null as " ~ ('string' if target.type == 'bigquery' else 'varchar') ~ ")" }}
+            {{ "'" ~ problem ~ "'" if problem else "cast(null as string)" }}
         )
     {%- endset -%}
     {{ return(sql) }}

@@ -69,7 +69,11 @@
 {% macro bigquery__tlc_merge_file(taxi, model_sql, target_relation, file, log_relation, in_place) %}
     {#- The file's rows (the external table pruned to it by _FILE_NAME) go to a scratch table
         in a script whose exception handler turns a file BigQuery cannot read into an answer
-        instead of a failed build. -#}
+        instead of a failed build. An insert-only MERGE then adds the rows the table does not
+        hold, once each: a matched row is the same row (the key covers every column) and keeps
+        the name of the file it was first merged from, so a retried step changes nothing. The
+        key covers the pickup time: the literal pickup ranges of the file (tlc_file_pickups)
+        in ON prune the destination's partitions. -#}
     {%- set staged = api.Relation.create(database=target_relation.database,
         schema=target_relation.schema, identifier=target_relation.identifier ~ '__tlc_staged') -%}
     {%- set script -%}
@@ -84,13 +88,29 @@
         end
     {%- endset -%}
     {%- set answer = run_query(script).rows -%}
-    {%- set problem = answer[0][0] if answer and answer[0][0] else none -%}
-    {%- if problem -%}
-        {%- set problem = tlc_problem_text(problem) -%}
+    {%- if answer and answer[0][0] -%}
+        {%- set problem = tlc_problem_text(answer[0][0]) -%}
         {%- do run_query(tlc_log_file(taxi, file, log_relation, 'unreadable', problem=problem)) -%}
         {{ return(problem) }}
     {%- endif -%}
-    {%- do tlc_merge_staged(taxi, target_relation, staged, file, log_relation) -%}
+    {%- set pickups = tlc_file_pickups(taxi, staged) -%}
+    {%- set columns = "unique_row_id, filename, " ~ tlc_trip_column_list(taxi) -%}
+    {%- set merge -%}
+        merge into {{ target_relation }} as merged
+        using (
+            select *
+            from {{ staged }}
+            where true  -- BigQuery takes QUALIFY only beside a WHERE, GROUP BY or HAVING
+            qualify row_number() over (partition by unique_row_id) = 1
+        ) as batch
+        on merged.unique_row_id = batch.unique_row_id and {{ pickups.bound }}
+        when not matched then insert ({{ columns }}) values ({{ columns }})
+    {%- endset -%}
+    {%- do run_query(merge) -%}
+    {%- set rows_merged = run_query("select count(*) from " ~ target_relation ~ " as merged where "
+        ~ "filename = '" ~ file.file ~ "' and " ~ pickups.bound).columns[0].values()[0] | int -%}
+    {%- do run_query(tlc_log_file(taxi, file, log_relation, 'merged', rows_read=pickups.rows,
+        rows_merged=rows_merged, pickup_months=pickups.months)) -%}
     {%- do adapter.drop_relation(staged) -%}
     {{ return('') }}
 {% endmacro %}

@@ -4,10 +4,9 @@
         partitioned by pickup month (real files carry pickups from 2008 to 2041: daily
         partitions would burn the partition quota) and clustered by unique_row_id. -#}
     {%- set spec = tlc_taxi(taxi) -%}
-    {%- set text = 'string' if target.type == 'bigquery' else 'varchar' -%}
     {#- DuckDB: md5 hex never compresses, and analysing it costs 0.3 s a 2 M-row file. -#}
     {%- set raw = "" if target.type == 'bigquery' else " using compression uncompressed" -%}
-    {%- set columns = ["unique_row_id " ~ text ~ raw ~ " not null", "filename " ~ text ~ " not null"] -%}
+    {%- set columns = ["unique_row_id string" ~ raw ~ " not null", "filename string not null"] -%}
     {%- for column in spec.columns -%}
         {%- do columns.append(adapter.quote(column.name) ~ " " ~ tlc_warehouse_type(column.data_type)) -%}
     {%- endfor -%}

@@ -191,10 +191,13 @@ def test_build_on_the_emulator(bq_lane, workspace, tmp_path, shared_tlc):
     print("\nBigQuery lane:", json.dumps(lane.timings, indent=1))
 
 
-def test_a_parquet_month_of_each_type_on_the_emulator(bq_lane, workspace, tmp_path):
-    """Generated parquet months (the TLC's schemas) land as canonical parquet in the bucket,
-    are staged by parquet load jobs and merge on the emulator to their row counts, with the
-    keys the DuckDB target gives the same files. A dataset and bucket of its own."""
+def test_parquet_months_on_the_emulator_real_and_of_each_type(bq_lane, workspace, tmp_path,
+                                                              shared_tlc):  # fmt: skip
+    """The TLC's real parquet month (green 2024-01, 56,551 rows, served from ../shared as the
+    parquet source) and a generated parquet month of each type (the TLC's schemas) land as
+    canonical parquet in the bucket, are staged by parquet load jobs and merge on the emulator
+    to their row counts, with the keys the DuckDB target gives the same files. A dataset and
+    bucket of its own."""
     from tests.bigquery.emulator import stage_sources
 
     lane = bq_lane
@@ -205,27 +208,40 @@ def test_a_parquet_month_of_each_type_on_the_emulator(bq_lane, workspace, tmp_pa
     for taxi in TAXI_TYPES.values():
         write_parquet_month(mirror, taxi, Month(2021, 3), 2_000, seed=8)
     env = {"LANDING_URI": landing, "BQ_DATASET": dataset, "TLC_SOURCE_FORMAT": "parquet"}
-    with serve_folder(mirror) as url:
-        load = lane.loader("load", "--month", "2021-03", TLC_SOURCE_URL=url, **env)
-        assert load.returncode == 0, load.stderr
-        duck = workspace.loader("load", "--month", "2021-03", TLC_SOURCE_URL=url,
-                                TLC_SOURCE_FORMAT="parquet")  # fmt: skip
-        assert duck.code == 0, duck.stderr
+    for folder, month, taxis in ((mirror, "2021-03", "all"),
+                                 (shared_tlc / "parquet", "2024-01", "green")):  # fmt: skip
+        with serve_folder(folder) as url:
+            load = lane.loader("load", "--month", month, "--taxi", taxis, TLC_SOURCE_URL=url,
+                               **env)  # fmt: skip
+            assert load.returncode == 0, load.stderr
+            duck = workspace.loader("load", "--month", month, "--taxi", taxis,
+                                    TLC_SOURCE_URL=url, TLC_SOURCE_FORMAT="parquet")  # fmt: skip
+            assert duck.code == 0, duck.stderr
     staged = stage_sources(lane.client(), lane.storage_client(), landing_uri=landing,
                            dataset=dataset)  # fmt: skip
+    real = f"{landing}/green/green_tripdata_2024-01.parquet"
     for taxi in TAXI_TYPES.values():
         uri = f"{landing}/{taxi.name}/{taxi.name}_tripdata_2021-03.parquet"
-        assert staged[f"{taxi.name}_tripdata_parquet_ext"].rows == {uri: 2_000}
+        expected = {uri: 2_000, **({real: 56_551} if taxi.name == "green" else {})}
+        assert staged[f"{taxi.name}_tripdata_parquet_ext"].rows == expected
     run = lane.dbt("build", **env)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert workspace.loader("build").code == 0
     log = lane.query(
-        f"select taxi, rows_read, rows_merged, duplicates_removed from `taxi-emu.{dataset}."
-        "merge_log` order by taxi"
+        f"select taxi, filename, rows_read, rows_merged, duplicates_removed from "
+        f"`taxi-emu.{dataset}.merge_log` order by taxi, filename"
     )
-    assert [(taxi, read) for taxi, read, _, _ in log] == [
-        (name, 2_000) for name in sorted(TAXI_TYPES)
-    ]
+    expected = sorted(
+        [(name, f"{name}_tripdata_2021-03.parquet", 2_000) for name in TAXI_TYPES]
+        + [("green", "green_tripdata_2024-01.parquet", 56_551)]
+    )
+    assert [(taxi, name, read) for taxi, name, read, _, _ in log] == expected
+    # The real month holds no duplicate: every row merged, on both engines.
+    assert [row[3:] for row in log if row[1] == "green_tripdata_2024-01.parquet"] == [(56_551, 0)]
+    assert workspace.query(
+        "select rows_read, rows_merged from merge_log where filename = "
+        "'green_tripdata_2024-01.parquet'"
+    ) == [(56_551, 56_551)]
     for taxi in TAXI_TYPES.values():
         table = f"`taxi-emu.{dataset}.{taxi.name}_tripdata`"
         keys = set(lane.query(f"select unique_row_id, filename from {table}"))
@@ -233,3 +249,5 @@ def test_a_parquet_month_of_each_type_on_the_emulator(bq_lane, workspace, tmp_pa
             workspace.query(f"select unique_row_id, filename from {taxi.name}_tripdata")
         )
         assert keys == duck_keys and len(keys) > 1_900, taxi.name
+        if taxi.name == "green":  # the real month's 56,551 keys, the same on both engines
+            assert sum(name == "green_tripdata_2024-01.parquet" for _, name in keys) == 56_551

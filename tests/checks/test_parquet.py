@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -15,9 +16,10 @@ from loader.checks.parquet import ParquetCheck, canonical_schema
 from loader.errors import ValidationError
 from loader.months import Month
 from loader.sample_data import write_parquet_month
-from loader.taxis import FHVHV, GREEN, YELLOW
+from loader.taxis import FHVHV, GREEN, YELLOW, TaxiType
 
 JAN = Month(2021, 1)
+JAN_2024 = Month(2024, 1)
 
 
 def land(path: Path, taxi=GREEN, month=JAN) -> tuple[int, pa.Table]:
@@ -302,3 +304,60 @@ def test_fuzzed_files_land_readable_or_are_refused_in_one_line(tmp_path, green):
         assert len(rows) == base.num_rows, (name, kind, bad)
         outcomes["landed"] += 1
     assert outcomes["landed"] and outcomes["refused"], outcomes  # both paths were walked
+
+
+def test_the_real_tlc_month_lands_every_row_with_its_quirks(shared_tlc):
+    """green 2024-01 as the TLC publishes it (../shared/data/tlc/parquet, one row group of
+    56,551 rows): what the students' loaders trip over lands canonical, value for value."""
+    path = shared_tlc / "parquet" / "green_tripdata_2024-01.parquet"
+    source = pq.read_table(path)
+    kinds = {field.name: field.type for field in source.schema}
+    assert pq.ParquetFile(path).metadata.num_row_groups == 1
+    assert kinds["PULocationID"] == kinds["DOLocationID"] == kinds["VendorID"] == pa.int32()
+    assert kinds["RatecodeID"] == kinds["payment_type"] == kinds["trip_type"] == pa.int64()
+    assert kinds["store_and_fwd_flag"] == pa.large_string()
+    assert kinds["ehail_fee"] == pa.float64() and source.column("ehail_fee").null_count == 56_551
+
+    rows, table = land(path, GREEN, JAN_2024)
+    assert rows == table.num_rows == 56_551
+    assert table.schema.equals(canonical_schema(GREEN), check_metadata=False)
+    for name in ("PULocationID", "RatecodeID", "payment_type"):
+        assert table.column(name).to_pylist() == source.column(name).to_pylist(), name
+    assert table.column("store_and_fwd_flag").to_pylist() == (
+        source.column("store_and_fwd_flag").to_pylist()
+    )
+    assert table.column("ehail_fee").null_count == 56_551
+    assert [float(v) for v in table.column("total_amount").drop_null().to_pylist()] == [
+        round(v, 2) for v in source.column("total_amount").drop_null().to_pylist()
+    ]
+    pickups = table.column("lpep_pickup_datetime")
+    assert pickups.to_pylist() == source.column("lpep_pickup_datetime").to_pylist()
+    outside = pc.less(pickups, pa.scalar(datetime(2024, 1, 1), pa.timestamp("us")))
+    assert pc.sum(outside).as_py() == 2  # kept: the pickups outside the month land
+
+
+def test_a_month_in_one_row_group_lands_in_batches(tmp_path):
+    """The TLC writes a month as one row group: the check reads it a batch at a time and
+    writes each batch as a row group, the rows and their order unchanged."""
+    from loader.checks import parquet
+
+    generated = write_parquet_month(tmp_path / "mirror", YELLOW, JAN, 150_000, seed=3)
+    one = tmp_path / "one.parquet"
+    pq.write_table(pq.read_table(generated), one, row_group_size=150_000)
+    assert pq.ParquetFile(one).metadata.num_row_groups == 1
+    landed = land_bytes(one, YELLOW, JAN)
+    metadata = pq.ParquetFile(io.BytesIO(landed)).metadata
+    batch = parquet.BATCH_ROWS
+    assert [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)] == [
+        min(batch, 150_000 - start) for start in range(0, 150_000, batch)
+    ]
+    table = pq.read_table(io.BytesIO(landed))
+    assert table.column("tpep_pickup_datetime").to_pylist() == (
+        pq.read_table(one).column("tpep_pickup_datetime").cast(pa.timestamp("us")).to_pylist()
+    )
+
+
+def land_bytes(path: Path, taxi: TaxiType, month: Month) -> bytes:
+    sink = io.BytesIO()
+    ParquetCheck(taxi, month, f"{taxi.name} {month}").land(path, sink)
+    return sink.getvalue()

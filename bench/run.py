@@ -17,7 +17,9 @@ serves them over HTTP on 127.0.0.1, and measures (each figure the median of --ru
    end (downloads + one build of the merged table and its tests) of the 6 months vs dlt's
    Arrow path loading the same 6 files in one merge. The
    figures by months go to bench/scaling.svg (docs/performance.md shows it);
-7. floors: over the 6 months, the one statement beside the parts of its work
+7. parquet landing (bench/parquet.py): a 1 M- and a 15 M-row month in the TLC's parquet layout
+   against curl plus one Arrow read and write of the file; peak RSS at both sizes;
+8. floors: over the 6 months, the one statement beside the parts of its work
    no merge that stores the md5 key can skip: the key of every row counted distinct, and
    reading and writing the rows.
 Every contender must end with the same number of rows as our merged table, or the run fails.
@@ -42,6 +44,7 @@ from pathlib import Path
 import duckdb
 
 from bench.measure import Sample, median_of, run_timed
+from bench.parquet import bench_parquet_landing, report_parquet_landing
 from loader.months import Month
 from loader.sample_data import write_month
 from loader.taxis import YELLOW
@@ -467,6 +470,7 @@ def report(results: dict, runs: int) -> str:
             f"- | whole build less it: "
             f"{(merge['build'].seconds - merge['noop']) / merge['baseline']:.2f} | report |"
         )
+    lines += report_parquet_landing(results.get("parquet-landing", []))
     if scaling := results.get("scaling"):
         builds = scaling["builds"]
         lines.append(
@@ -539,11 +543,21 @@ def main() -> int:
     parser.add_argument("--scale-rows", type=int, default=2_000_000)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--backfill-months", type=int, nargs="*", default=[6, 12])
+    parser.add_argument("--parquet-rows", type=int, nargs="*", default=[1_000_000, 15_000_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--only",
         nargs="*",
-        default=["landing", "gcs", "merge", "scaling", "peer", "backfill", "floors"],
+        default=[
+            "landing",
+            "gcs",
+            "merge",
+            "parquet-landing",
+            "scaling",
+            "peer",
+            "backfill",
+            "floors",
+        ],
     )
     parser.add_argument("--quick", action="store_true", help="small and fast: a smoke run")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
@@ -551,6 +565,7 @@ def main() -> int:
     if args.quick:
         args.rows, args.scale_rows, args.months, args.runs = 200_000, 100_000, 3, 1
         args.backfill_months = [2, 3]
+        args.parquet_rows = [100_000, 400_000]
     WORK.mkdir(parents=True, exist_ok=True)
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="bench-", dir=WORK) as name:
@@ -563,6 +578,10 @@ def main() -> int:
         if "merge" in args.only:
             sizes = [args.rows, args.rows * 4]
             results["merge"] = [bench_merge(rows, args.runs, scratch) for rows in sizes]
+        if "parquet-landing" in args.only:
+            results["parquet-landing"] = bench_parquet_landing(
+                args.parquet_rows, args.runs, scratch, WORK, Project
+            )
         if "scaling" in args.only:
             results["scaling"] = bench_scaling(args.scale_rows, args.months, scratch)
         if "peer" in args.only:

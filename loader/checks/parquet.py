@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -83,7 +84,17 @@ class ParquetCheck:
         rows = 0
         # Decimals of precision <= 18 as INT64 (the unscaled minor units), as parquet allows
         # and both warehouses read: cheaper to write and to read than 16-byte fixed arrays.
-        writer = pq.ParquetWriter(sink, schema, compression="snappy", store_decimal_as_integer=True)
+        writer = pq.ParquetWriter(
+            sink,
+            schema,
+            compression="snappy",
+            store_decimal_as_integer=True,
+            use_dictionary=[
+                field.name
+                for field in schema
+                if pa.types.is_integer(field.type) or pa.types.is_string(field.type)
+            ],
+        )
         written: Future[None] | None = None
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet-write") as thread:
@@ -215,11 +226,13 @@ class ParquetCheck:
             return self._decimal(column, kind, values, target, offset)
         if isinstance(kind, Text):
             self._text(column, kind, values, offset)
-        if isinstance(kind, Timestamp):
-            self._timestamp(column, values, offset)
+        if isinstance(kind, Timestamp) and values.type.unit != "ns":
+            self._years(column, values, offset)
         try:
             return values.cast(target)  # safe: anything the checks above missed fails here
         except pa.ArrowInvalid as error:
+            if isinstance(kind, Timestamp):  # a nanosecond microseconds cannot hold: its row
+                self._nanoseconds(column, values, offset)
             self._fail(f"column {column.name}: {_first_line(error)}")
 
     def _text(self, column: Column, kind: Text, values: pa.Array, offset: int) -> None:
@@ -240,18 +253,17 @@ class ParquetCheck:
         too_long = pc.greater(pc.utf8_length(values), kind.max_length)
         self._bad(column, values, too_long, offset, f"longer than {kind.max_length} characters")
 
-    def _timestamp(self, column: Column, values: pa.Array, offset: int) -> None:
-        """Within years 1 to 9999 (BigQuery's range), in whole microseconds."""
-        unit = values.type.unit
-        if unit == "ns":  # always within the years; microseconds cannot hold a nanosecond
-            ticks = values.cast(pa.int64())
-            rest = pc.subtract(ticks, pc.multiply(pc.divide(ticks, 1000), 1000))
-            self._bad(column, values, pc.not_equal(rest, 0), offset, "has nanoseconds")
-            return
+    def _years(self, column: Column, values: pa.Array, offset: int) -> None:
+        """Within years 1 to 9999 (BigQuery's range); nanoseconds always are."""
         low = pa.scalar(_FIRST_MOMENT, pa.timestamp("s")).cast(values.type)
         high = pa.scalar(_LAST_SECOND, pa.timestamp("s")).cast(values.type)
         outside = pc.or_(pc.less(values, low), pc.greater_equal(values, high))
         self._bad(column, values, outside, offset, "is outside the years 1 to 9999")
+
+    def _nanoseconds(self, column: Column, values: pa.Array, offset: int) -> None:
+        ticks = values.cast(pa.int64())
+        rest = pc.subtract(ticks, pc.multiply(pc.divide(ticks, 1000), 1000))
+        self._bad(column, values, pc.not_equal(rest, 0), offset, "has nanoseconds")
 
     def _decimal(
         self, column: Column, kind: Decimal, values: pa.Array, target: pa.DataType, offset: int
@@ -262,20 +274,21 @@ class ParquetCheck:
                 column, values, pc.greater_equal(pc.abs(values.cast(pa.float64())), limit),
                 offset, "too large",
             )  # fmt: skip
-            values = values.cast(pa.float64()) if values.type.scale > kind.scale else values
-        if pa.types.is_floating(values.type) or pa.types.is_integer(values.type):
-            floats = values.cast(pa.float64())
-            self._bad(column, values, pc.invert(pc.is_finite(floats)), offset, "is not a number")
-            scaled = pc.multiply(floats, 10.0**kind.scale)
-            rounded = pc.round(scaled)
-            # Doubles hold cents approximately (0.29 is 0.28999...): within a millionth of a
-            # minor unit is that value; more decimals than the scale is a different value.
-            off = pc.greater(pc.abs(pc.subtract(scaled, rounded)), 1e-6)
+            if values.type.scale <= kind.scale:
+                return values.cast(target)
+        floats = values.cast(pa.float64())
+        scaled = pc.multiply(floats, 10.0**kind.scale)
+        minor = pc.round(scaled)  # whole minor units
+        # Doubles hold cents approximately (0.29 is 0.28999...): within a millionth of a minor
+        # unit is that value; more decimals than the scale is a different value.
+        off = pc.greater(pc.abs(pc.subtract(scaled, minor)), 1e-6)
+        large = pc.greater_equal(pc.abs(floats), limit)
+        not_a_number = pc.invert(pc.is_finite(floats))
+        if pc.any(pc.or_(pc.or_(not_a_number, off), large)).as_py():  # one pass when all fit
+            self._bad(column, values, not_a_number, offset, "is not a number")
             self._bad(column, values, off, offset, f"has more than {kind.scale} decimals")
-            self._bad(column, values, pc.greater_equal(pc.abs(floats), limit), offset, "too large")
-            # The nearest double to the whole minor units, cast: Arrow rounds to the scale.
-            return pc.divide(rounded, 10.0**kind.scale).cast(target)
-        return values.cast(target)
+            self._bad(column, values, large, offset, "too large")
+        return _as_decimal(pc.cast(minor, pa.int64()), target)
 
     def _bad(
         self, column: Column, values: pa.Array, mask: pa.Array, offset: int, problem: str
@@ -289,6 +302,19 @@ class ParquetCheck:
 
     def _fail(self, problem: str):
         raise ValidationError(f"{self.name}: the file {problem}")
+
+
+def _as_decimal(minor: pa.Array, target: pa.DataType) -> pa.Array:
+    """Whole minor units (int64) as the decimal they are the unscaled value of: the same
+    integers sign-extended to 128 bits, no arithmetic (half the cost of a cast from double)."""
+    low = minor.fill_null(0).to_numpy()
+    wide = np.empty((len(low), 2), dtype=np.int64)
+    wide[:, 0] = low
+    wide[:, 1] = low >> 63
+    validity = minor.buffers()[0] if minor.null_count else None
+    return pa.Array.from_buffers(
+        target, len(minor), [validity, pa.py_buffer(wide)], null_count=minor.null_count
+    )
 
 
 def _shown(value: pa.Array) -> str:

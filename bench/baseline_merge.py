@@ -1,7 +1,9 @@
-"""The merge baseline: one DuckDB statement that reads the CSVs, keys every row with md5 over
-all columns, drops duplicates and creates the table. Prints the statement's seconds as JSON.
+"""The merge baseline: one DuckDB statement that reads the landed files (CSV, or the loader's
+canonical parquet), keys every row with md5 over all columns, drops duplicates and creates the
+table. Prints the statement's seconds as JSON.
 
     python bench/baseline_merge.py FILE.csv[,FILE.csv...] DUCKDB_PATH [FLOOR]
+    python bench/baseline_merge.py FILE.parquet[,...] DUCKDB_PATH
 
 FLOOR measures a part of that work instead, what no merge that stores the md5 key can skip:
 `key` computes the statement's key for every row and counts the distinct ones (nothing
@@ -33,13 +35,16 @@ def column_type(column: str) -> str:
 def main(paths: str, database: str, floor: str = "") -> None:
     files = paths.split(",")
     taxi = TAXI_TYPES[files[0].rsplit("/", 1)[-1].split("_", 1)[0]]
-    types = {column: column_type(column) for column in taxi.column_names}
-    key = ", ".join(
-        f"coalesce(cast({column} as varchar), '_null_')" for column in taxi.column_names
-    )
+    if files[0].endswith(".parquet"):  # typed already: the loader's canonical schema
+        columns = [column.name for column in taxi.parquet_columns]
+        rows_in = f"read_parquet({files})"
+    else:
+        columns = taxi.column_names
+        types = {column: column_type(column) for column in columns}
+        rows_in = f"read_csv({files}, header = true, types = {types})"
+    key = ", ".join(f"coalesce(cast({column} as varchar), '_null_')" for column in columns)
     con = duckdb.connect(database)
     con.execute("set preserve_insertion_order = false")
-    rows_in = f"read_csv({files}, header = true, types = {types})"
     statements = {
         "": f"create or replace table trips as select * from ("
         f"select md5(concat_ws('|', {key})) as unique_row_id, * from {rows_in}"

@@ -12,17 +12,23 @@ file, then one pyarrow read and write of it (row group by row group, snappy, as 
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 from bench.measure import Sample, median_of, run_timed
 from loader.months import Month
-from loader.taxis import YELLOW, TaxiType
+from loader.taxis import FHVHV, YELLOW, TaxiType
 from tests.support.http_server import serve_folder
 
 MONTH = Month(2021, 3)
 SEED = 2021
 PYTHON = sys.executable
+DBT = str(Path(sys.executable).with_name("dbt"))
+ROOT = Path(__file__).resolve().parent.parent
+ANALYTICS_MODELS = {
+    path.stem for path in (ROOT / "dbt_project" / "models" / "analytics").rglob("*.sql")
+}
 
 # The floor's read and write: what landing a parquet file costs before any check.
 REWRITE = """
@@ -108,3 +114,90 @@ def report_parquet_landing(results: list[dict]) -> list[str]:
             f"{last.peak_rss_mb / first.peak_rss_mb:.2f} | <= 1.10 |"
         )
     return lines
+
+
+def bench_fhvhv_month(rows: int, runs: int, scratch: Path, work: Path, project_type) -> dict:
+    """An fhvhv-scale month: its landing, then the whole `dbt build` (every model and test)
+    against one DuckDB statement over the same landed file, the same rows at the end."""
+    import json
+    import shutil
+    import statistics
+
+    folder = tlc_parquet_mirror(work, FHVHV, rows)
+    with serve_folder(folder) as url:
+        project = project_type(scratch / "fhvhv", url)
+        landing = median_of(
+            lambda: project.load(MONTH, "fhvhv", TLC_SOURCE_FORMAT="parquet"),
+            runs,
+            before=project.reset_landing,
+        )
+    landed = Path(project.env["LANDING_URI"]) / "fhvhv" / FHVHV.landed_name(MONTH, "parquet")
+    builds, models, analytics = [], [], []
+    for _ in range(runs):
+        project.reset_warehouse()
+        builds.append(run_timed([DBT, "build"], env=project.env, cwd=ROOT))
+        results = json.loads((project.root / "target" / "run_results.json").read_text())
+        times = {r["unique_id"]: r["execution_time"] for r in results["results"]}
+        models.append(times["model.taxi_elt.fhvhv_tripdata"])
+        analytics.append(sum(seconds for node, seconds in times.items() if _in_analytics(node)))
+    merged = _count(Path(project.env["DUCKDB_PATH"]), "fhvhv_tripdata")
+    statement = []
+    for _ in range(runs):
+        database = scratch / "fhvhv-baseline.duckdb"
+        database.unlink(missing_ok=True)
+        out = subprocess.run(
+            [PYTHON, str(ROOT / "bench" / "baseline_merge.py"), str(landed), str(database)],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        )  # fmt: skip
+        baseline = json.loads(out.stdout)
+        if baseline["rows"] != merged:
+            raise RuntimeError(f"the statement kept {baseline['rows']:,} rows, ours {merged:,}")
+        statement.append(baseline["seconds"])
+        database.unlink()
+    shutil.rmtree(project.root)
+    result = {
+        "rows": rows,
+        "merged": merged,
+        "landing": landing,
+        "build": Sample(
+            statistics.median(s.seconds for s in builds),
+            statistics.median(s.peak_rss_mb for s in builds),
+        ),
+        "model": statistics.median(models),
+        "analytics": statistics.median(analytics),
+        "statement": statistics.median(statement),
+    }
+    print(
+        f"  fhvhv {rows:,}: landing {landing.seconds:.1f} s {landing.peak_rss_mb:.0f} MB, build "
+        f"{result['build'].seconds:.1f} s {result['build'].peak_rss_mb:.0f} MB, statement "
+        f"{result['statement']:.1f} s"
+    )
+    return result
+
+
+def _in_analytics(node: str) -> bool:
+    """A model of the analytics layer (models/analytics/), from dbt's node names."""
+    return node.startswith("model.taxi_elt.") and node.split(".")[-1] in ANALYTICS_MODELS
+
+
+def _count(database: Path, table: str) -> int:
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(f"select count(*) from main.{table}").fetchone()[0]
+
+
+def report_fhvhv_month(result: dict) -> list[str]:
+    build, statement = result["build"], result["statement"]
+    rows = f"{result['rows']:,} rows"
+    return [
+        f"| fhvhv-scale month, landing, {rows} (one row group) | {result['landing'].seconds:.1f} s,"
+        f" {result['landing'].peak_rss_mb:.0f} MB RSS | - | - | <= 256 MB |",
+        f"| fhvhv-scale month, whole dbt build ({result['merged']:,} rows merged) | "
+        f"{build.seconds:.1f} s, {build.peak_rss_mb:.0f} MB RSS | {statement:.1f} s (one "
+        f"statement) | {build.seconds / statement:.2f} | <= 1.0, <= 1.5 GB |",
+        f"| of which the merged model | {result['model']:.1f} s | {statement:.1f} s | "
+        f"{result['model'] / statement:.2f} | report |",
+        f"| of which the analytics layer (its models) | {result['analytics']:.1f} s | - | - | "
+        "report |",
+    ]

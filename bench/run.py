@@ -18,7 +18,9 @@ serves them over HTTP on 127.0.0.1, and measures (each figure the median of --ru
    Arrow path loading the same 6 files in one merge. The
    figures by months go to bench/scaling.svg (docs/performance.md shows it);
 7. parquet landing (bench/parquet.py): a 1 M- and a 15 M-row month in the TLC's parquet layout
-   against curl plus one Arrow read and write of the file; peak RSS at both sizes;
+   against curl plus one Arrow read and write of the file; peak RSS at both sizes; and an
+   fhvhv-scale month (15 M rows, fhvhv's parquet schema): landing, and the whole `dbt build`
+   (the merged model and the analytics layer reported apart) against one DuckDB statement;
 8. floors: over the 6 months, the one statement beside the parts of its work
    no merge that stores the md5 key can skip: the key of every row counted distinct, and
    reading and writing the rows.
@@ -44,7 +46,12 @@ from pathlib import Path
 import duckdb
 
 from bench.measure import Sample, median_of, run_timed
-from bench.parquet import bench_parquet_landing, report_parquet_landing
+from bench.parquet import (
+    bench_fhvhv_month,
+    bench_parquet_landing,
+    report_fhvhv_month,
+    report_parquet_landing,
+)
 from loader.months import Month
 from loader.sample_data import write_month
 from loader.taxis import YELLOW
@@ -86,8 +93,8 @@ class Project:
             "DBT_TARGET": "duckdb",
         }
 
-    def load(self, month: Month, **extra: str) -> Sample:
-        command = [PYTHON, "-m", "loader", "load", "--taxi", "yellow", "--month", str(month)]
+    def load(self, month: Month, taxi: str = "yellow", **extra: str) -> Sample:
+        command = [PYTHON, "-m", "loader", "load", "--taxi", taxi, "--month", str(month)]
         return run_timed(command, env={**self.env, **extra}, cwd=ROOT)
 
     def build(self) -> tuple[Sample, float]:
@@ -471,6 +478,8 @@ def report(results: dict, runs: int) -> str:
             f"{(merge['build'].seconds - merge['noop']) / merge['baseline']:.2f} | report |"
         )
     lines += report_parquet_landing(results.get("parquet-landing", []))
+    if fhvhv := results.get("fhvhv"):
+        lines += report_fhvhv_month(fhvhv)
     if scaling := results.get("scaling"):
         builds = scaling["builds"]
         lines.append(
@@ -544,6 +553,7 @@ def main() -> int:
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--backfill-months", type=int, nargs="*", default=[6, 12])
     parser.add_argument("--parquet-rows", type=int, nargs="*", default=[1_000_000, 15_000_000])
+    parser.add_argument("--fhvhv-rows", type=int, default=15_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--only",
@@ -565,7 +575,7 @@ def main() -> int:
     if args.quick:
         args.rows, args.scale_rows, args.months, args.runs = 200_000, 100_000, 3, 1
         args.backfill_months = [2, 3]
-        args.parquet_rows = [100_000, 400_000]
+        args.parquet_rows, args.fhvhv_rows = [100_000, 400_000], 200_000
     WORK.mkdir(parents=True, exist_ok=True)
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="bench-", dir=WORK) as name:
@@ -582,6 +592,8 @@ def main() -> int:
             results["parquet-landing"] = bench_parquet_landing(
                 args.parquet_rows, args.runs, scratch, WORK, Project
             )
+        if "fhvhv" in args.only:
+            results["fhvhv"] = bench_fhvhv_month(args.fhvhv_rows, args.runs, scratch, WORK, Project)
         if "scaling" in args.only:
             results["scaling"] = bench_scaling(args.scale_rows, args.months, scratch)
         if "peer" in args.only:

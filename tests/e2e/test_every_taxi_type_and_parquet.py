@@ -315,6 +315,11 @@ def test_a_landed_parquet_file_damaged_in_place_is_unreadable_not_merged(
         (workspace.landing / "_manifest/green_tripdata_2021-01.parquet.json").read_text()
     )
     assert record["md5"] == hashlib.md5(content).hexdigest()
+    # What the merge step compares it with: the profile's plugin, which reads the file in
+    # pieces (DuckDB's md5(content) would hold a landed month in memory).
+    query = f"select tlc_file_md5('{landed}') as md5"
+    shown = workspace.dbt("show", "--inline", query, "--output", "json")
+    assert f'"md5": "{record["md5"]}"' in shown.stdout, shown.stdout[-2000:]
     start = len(content) // 2 if where == "a data page" else len(content) - 300
     content[start : start + 256] = bytes(256)
     landed.write_bytes(bytes(content))

@@ -3,7 +3,7 @@
 It gives DuckDB `tlc_file_md5(path)`: a landed file's MD5 read in 1 MiB pieces, for the merge
 step's check that a landed parquet file is still the one the loader wrote (its manifest `md5`).
 DuckDB's own `md5(content)` of `read_blob` holds the whole file as one value: a landed month
-larger than the profile's memory_limit (an fhvhv month lands at about 1 GB) would fail the
+larger than the profile's memory_limit (a 15 M-row month lands at about 1 GB) would fail the
 build. Without the plugin (an older profiles.yml) the merge step falls back to DuckDB's.
 """
 

@@ -5,11 +5,24 @@
 
 with questions as (
 
-    select 'yellow' as taxi, 'yellow_tripdata_2020-%.csv' as files, 24648499 as published
+    select
+        'yellow' as taxi,
+        'yellow_tripdata_2020-%.csv' as files,
+        24648499 as published
+
     union all
-    select 'green' as taxi, 'green_tripdata_2020-%.csv' as files, 1734051 as published
+
+    select
+        'green' as taxi,
+        'green_tripdata_2020-%.csv' as files,
+        1734051 as published
+
     union all
-    select 'yellow' as taxi, 'yellow_tripdata_2021-03.csv' as files, 1925152 as published
+
+    select
+        'yellow' as taxi,
+        'yellow_tripdata_2021-03.csv' as files,
+        1925152 as published
 
 ),
 
@@ -21,13 +34,21 @@ landed as (
 
 merged as (
 
-    select 'green' as taxi, filename, count(*) as rows_merged
+    select
+        'green' as taxi,
+        filename,
+        count(*) as rows_merged
+
     from {{ ref('green_tripdata') }}
     group by filename
 
     union all
 
-    select 'yellow' as taxi, filename, count(*) as rows_merged
+    select
+        'yellow' as taxi,
+        filename,
+        count(*) as rows_merged
+
     from {{ ref('yellow_tripdata') }}
     group by filename
 

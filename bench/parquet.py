@@ -12,6 +12,7 @@ file, then one pyarrow read and write of it (row group by row group, snappy, as 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,15 +43,19 @@ writer.close()
 """
 
 
-def tlc_parquet_mirror(work: Path, taxi: TaxiType, rows: int, month: Month = MONTH) -> Path:
+def tlc_parquet_mirror(
+    work: Path, taxi: TaxiType, rows: int, months: tuple[Month, ...] = (MONTH,)
+) -> Path:
     """A folder serving <taxi>_tripdata_YYYY-MM.parquet as the TLC does: one row group."""
     import pyarrow.parquet as pq
 
     from loader.sample_data import write_parquet_month
 
     folder = work / f"parquet-{taxi.name}-{rows}"
-    path = folder / taxi.source_name(month, "parquet")
-    if not path.exists():
+    for month in months:
+        path = folder / taxi.source_name(month, "parquet")
+        if path.exists():
+            continue
         print(f"  generating {rows:,} rows of {taxi.name} {month} (parquet) ...", flush=True)
         generated = write_parquet_month(folder / "generated", taxi, month, rows, SEED)
         table = pq.read_table(generated)
@@ -120,7 +125,6 @@ def bench_fhvhv_month(rows: int, runs: int, scratch: Path, work: Path, project_t
     """An fhvhv-scale month: its landing, then the whole `dbt build` (every model and test)
     against one DuckDB statement over the same landed file, the same rows at the end."""
     import json
-    import shutil
     import statistics
 
     folder = tlc_parquet_mirror(work, FHVHV, rows)
@@ -200,4 +204,69 @@ def report_fhvhv_month(result: dict) -> list[str]:
         f"{result['model'] / statement:.2f} | report |",
         f"| of which the analytics layer (its models) | {result['analytics']:.1f} s | - | - | "
         "report |",
+    ]
+
+
+def bench_parquet_backfill(
+    rows: int, months: list[Month], runs: int, scratch: Path, work: Path, project_type
+) -> dict:
+    """`loader backfill` of parquet months end to end (downloads, checks, one build of the
+    merged table and its tests) against dlt's Arrow path loading the same files with a merge
+    on the same key, both ways a backfill runs it: one pipeline run over every month, and one
+    run per month. The same rows at the end, or the run fails."""
+    folder = tlc_parquet_mirror(work, YELLOW, rows, tuple(months))
+    with serve_folder(folder) as url:
+        project = project_type(scratch / "parquet-backfill", url)
+        backfill = [PYTHON, "-m", "loader", "backfill", "--from", str(months[0])]
+        backfill += ["--to", str(months[-1]), "--taxi", "yellow", "--select", "yellow_tripdata"]
+
+        def ours() -> Sample:
+            project.reset_landing()
+            project.reset_warehouse()
+            return run_timed(backfill, env={**project.env, "TLC_SOURCE_FORMAT": "parquet"})
+
+        mine = median_of(ours, runs)
+        merged = _count(Path(project.env["DUCKDB_PATH"]), "yellow_tripdata")
+        urls = [f"{url}/{YELLOW.source_name(month, 'parquet')}" for month in months]
+        database = scratch / "dlt-parquet.duckdb"
+        one_run = median_of(lambda: _dlt(urls, [urls], database, merged), runs)
+        per_month = median_of(lambda: _dlt(urls, [[u] for u in urls], database, merged), runs)
+    shutil.rmtree(project.root)
+    print(
+        f"  parquet backfill {len(months)} months: ours {mine.seconds:.1f} s "
+        f"{mine.peak_rss_mb:.0f} MB, dlt one run {one_run.seconds:.1f} s "
+        f"{one_run.peak_rss_mb:.0f} MB, per month {per_month.seconds:.1f} s "
+        f"{per_month.peak_rss_mb:.0f} MB"
+    )
+    return {
+        "rows": rows, "months": len(months), "merged": merged,
+        "ours": mine, "dlt_one_run": one_run, "dlt_per_month": per_month,
+    }  # fmt: skip
+
+
+def _dlt(urls: list[str], runs: list[list[str]], database: Path, merged: int) -> Sample:
+    """dlt's runs one after another into one DuckDB file: times added, the largest RSS."""
+    database.unlink(missing_ok=True)
+    samples = [
+        run_timed([PYTHON, str(ROOT / "bench" / "peer_dlt.py"), ",".join(run), str(database)])
+        for run in runs
+    ]
+    rows = _count(database, "yellow_tripdata")
+    if rows != merged:
+        raise RuntimeError(f"dlt ended with {rows:,} rows, our merged table {merged:,}")
+    database.unlink()
+    return Sample(sum(s.seconds for s in samples), max(s.peak_rss_mb for s in samples))
+
+
+def report_parquet_backfill(result: dict) -> list[str]:
+    ours, one, each = result["ours"], result["dlt_one_run"], result["dlt_per_month"]
+    fastest = min(one.seconds, each.seconds)
+    leanest = min(one.peak_rss_mb, each.peak_rss_mb)
+    what = f"{result['months']} parquet months ({result['merged']:,} rows merged)"
+    return [
+        f"| parquet backfill end to end, {what} | {ours.seconds:.1f} s, "
+        f"{ours.peak_rss_mb:.0f} MB RSS | dlt one run {one.seconds:.1f} s, "
+        f"{one.peak_rss_mb:.0f} MB; one run a month {each.seconds:.1f} s, "
+        f"{each.peak_rss_mb:.0f} MB | {fastest / ours.seconds:.2f}x faster than the faster, "
+        f"{leanest / ours.peak_rss_mb:.2f}x the leaner's memory | >= 2x, no more memory |"
     ]

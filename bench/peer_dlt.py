@@ -1,4 +1,4 @@
-"""Benchmark peer: dlt loads TLC CSV months into DuckDB, merged on unique_row_id.
+"""Benchmark peer: dlt loads TLC months (CSV or parquet) into DuckDB, merged on unique_row_id.
 
 `write_disposition="merge"` with `primary_key="unique_row_id"` on dlt's DuckDB destination,
 end to end in one process, by either of dlt's two ways in:
@@ -11,9 +11,15 @@ end to end in one process, by either of dlt's two ways in:
   the resource yields lists of row dicts (10,000 a chunk, as `read_csv` does) and dlt's
   normalizer coerces each value to the column's declared type.
 
+A parquet month (a URL ending .parquet, the TLC's own files) takes the arrow way: the file
+is downloaded to a temporary file (its footer comes last), read a row group at a time with
+pyarrow, its columns cast to the declared types, and yielded as Arrow batches; its columns
+are the type's parquet columns (Airport_fee in either spelling).
+
 unique_row_id is md5 (hex) of the row's raw CSV fields joined with '|', an empty field as
-'_null_'. Columns get the types taxi-elt declares for its sources: *_datetime timestamp,
-the id and count columns bigint, store_and_fwd_flag varchar, the rest decimal(18,2).
+'_null_' (of a parquet row: its typed values as text). Columns get the types taxi-elt
+declares for its sources: *_datetime timestamp, the id and count columns bigint,
+store_and_fwd_flag varchar, the rest decimal(18,2).
 
 Runs only where dlt[duckdb] and pyarrow are installed (not in the project's venv):
 
@@ -123,6 +129,48 @@ def read_batches(url: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
             yield pa.RecordBatch.from_arrays([keys, *typed], schema=schema)
 
 
+def read_parquet_batches(url: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
+    """Download the parquet month, read it a row group at a time; typed batches, key first."""
+    import pyarrow.parquet as pq
+
+    types = [column_type(c) for c in columns]
+    schema = pa.schema(
+        [
+            pa.field(KEY, pa.string(), nullable=False),
+            *(pa.field(c, t) for c, t in zip(columns, types, strict=True)),
+        ]
+    )
+    with tempfile.NamedTemporaryFile(suffix=".parquet") as spool:
+        with urllib.request.urlopen(url) as response:
+            while piece := response.read(1 << 20):
+                spool.write(piece)
+        spool.flush()
+        source = pq.ParquetFile(spool.name)
+        names = {name.casefold(): name for name in source.schema_arrow.names}
+        for group in range(source.num_row_groups):
+            table = source.read_row_group(group)
+            typed = []
+            for column, kind in zip(columns, types, strict=True):
+                name = names.get(column.casefold())
+                if name is None:
+                    typed.append(pa.nulls(table.num_rows, kind))
+                    continue
+                values = table.column(name).combine_chunks()
+                if pa.types.is_decimal(kind) and pa.types.is_floating(values.type):
+                    values = pc.round(values, kind.scale)
+                typed.append(values.cast(kind))
+            joined = pc.binary_join_element_wise(
+                *(array.cast(pa.string()) for array in typed),
+                SEPARATOR,
+                null_handling="replace",
+                null_replacement=NULL_MARKER,
+            ).cast(pa.binary())
+            keys = pa.array(
+                [hashlib.md5(row).hexdigest() for row in joined.to_pylist()], pa.string()
+            )
+            yield pa.RecordBatch.from_arrays([keys, *typed], schema=schema)
+
+
 CHUNK_ROWS = 10_000  # what dlt's filesystem `read_csv` reader yields at a time
 
 
@@ -182,7 +230,11 @@ def run_dlt_merge(
     def trips() -> Iterator[Any]:
         nonlocal rows
         for csv_gz_url in csv_gz_urls:
-            if way == "arrow":
+            if csv_gz_url.endswith(".parquet"):
+                for batch in read_parquet_batches(csv_gz_url, taxi_columns):
+                    rows += batch.num_rows
+                    yield batch
+            elif way == "arrow":
                 for batch in read_batches(csv_gz_url, taxi_columns):
                     rows += batch.num_rows
                     yield batch
@@ -235,7 +287,12 @@ def main(argv: list[str]) -> int:
     if any(taxi_of(other) != taxi.name for other in urls):
         print("all URLs must be of one taxi type", file=sys.stderr)
         return 2
-    result = run_dlt_merge(urls, Path(path), taxi_columns=list(taxi.column_names), way=way)
+    parquet = url.endswith(".parquet")
+    if parquet and way != "arrow":
+        print("a parquet month takes the arrow way", file=sys.stderr)
+        return 2
+    columns = [c.name for c in taxi.parquet_columns] if parquet else list(taxi.column_names)
+    result = run_dlt_merge(urls, Path(path), taxi_columns=columns, way=way)
     print(json.dumps(result))
     return 0
 

@@ -21,6 +21,8 @@ serves them over HTTP on 127.0.0.1, and measures (each figure the median of --ru
    against curl plus one Arrow read and write of the file; peak RSS at both sizes; and an
    fhvhv-scale month (15 M rows, fhvhv's parquet schema): landing, and the whole `dbt build`
    (the merged model and the analytics layer reported apart) against one DuckDB statement;
+   and a backfill of 6 yellow parquet months (3 M rows each) end to end against dlt's Arrow
+   path, one pipeline run over all months and one run a month;
 8. floors: over the 6 months, the one statement beside the parts of its work
    no merge that stores the md5 key can skip: the key of every row counted distinct, and
    reading and writing the rows.
@@ -48,8 +50,10 @@ import duckdb
 from bench.measure import Sample, median_of, run_timed
 from bench.parquet import (
     bench_fhvhv_month,
+    bench_parquet_backfill,
     bench_parquet_landing,
     report_fhvhv_month,
+    report_parquet_backfill,
     report_parquet_landing,
 )
 from loader.months import Month
@@ -480,6 +484,8 @@ def report(results: dict, runs: int) -> str:
     lines += report_parquet_landing(results.get("parquet-landing", []))
     if fhvhv := results.get("fhvhv"):
         lines += report_fhvhv_month(fhvhv)
+    if parquet_backfill := results.get("parquet-backfill"):
+        lines += report_parquet_backfill(parquet_backfill)
     if scaling := results.get("scaling"):
         builds = scaling["builds"]
         lines.append(
@@ -554,6 +560,7 @@ def main() -> int:
     parser.add_argument("--backfill-months", type=int, nargs="*", default=[6, 12])
     parser.add_argument("--parquet-rows", type=int, nargs="*", default=[1_000_000, 15_000_000])
     parser.add_argument("--fhvhv-rows", type=int, default=15_000_000)
+    parser.add_argument("--parquet-backfill-rows", type=int, default=3_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--only",
@@ -576,6 +583,7 @@ def main() -> int:
         args.rows, args.scale_rows, args.months, args.runs = 200_000, 100_000, 3, 1
         args.backfill_months = [2, 3]
         args.parquet_rows, args.fhvhv_rows = [100_000, 400_000], 200_000
+        args.parquet_backfill_rows = 100_000
     WORK.mkdir(parents=True, exist_ok=True)
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="bench-", dir=WORK) as name:
@@ -594,6 +602,15 @@ def main() -> int:
             )
         if "fhvhv" in args.only:
             results["fhvhv"] = bench_fhvhv_month(args.fhvhv_rows, args.runs, scratch, WORK, Project)
+        if "parquet-backfill" in args.only:
+            results["parquet-backfill"] = bench_parquet_backfill(
+                args.parquet_backfill_rows,
+                bench_months(6 if not args.quick else 2),
+                args.runs,
+                scratch,
+                WORK,
+                Project,
+            )
         if "scaling" in args.only:
             results["scaling"] = bench_scaling(args.scale_rows, args.months, scratch)
         if "peer" in args.only:

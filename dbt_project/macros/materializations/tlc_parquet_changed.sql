@@ -20,6 +20,9 @@
         ).columns[0].values()[0] > 0 -%}
     {%- set md5 = run_query("select tlc_file_md5('" ~ file.uri ~ "')" if plugin
         else "select md5(content) from read_blob('" ~ file.uri ~ "')").columns[0].values()[0] -%}
+    {%- if md5 is none -%}
+        {{ return("the file cannot be read to check its MD5") }}
+    {%- endif -%}
     {%- if md5 != file.md5 -%}
         {{ return("its content changed after it was landed (MD5 " ~ md5 ~ ", the loader wrote "
             ~ file.md5 ~ ")") }}

@@ -93,6 +93,14 @@ def column_type(column: str) -> pa.DataType:
     return pa.decimal128(18, 2)
 
 
+def row_keys(texts: list[pa.Array]) -> pa.Array:
+    """unique_row_id of each row: md5 (hex) of its fields' text joined with '|'."""
+    joined = pc.binary_join_element_wise(
+        *texts, SEPARATOR, null_handling="replace", null_replacement=NULL_MARKER
+    ).cast(pa.binary())
+    return pa.array([hashlib.md5(row).hexdigest() for row in joined.to_pylist()], pa.string())
+
+
 def read_batches(url: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
     """Stream, gunzip and parse the CSV; yield typed batches with unique_row_id first."""
     types = [column_type(c) for c in columns]
@@ -116,17 +124,8 @@ def read_batches(url: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
         if reader.schema.names != columns:
             raise ValueError(f"{url}: header {reader.schema.names} is not {columns}")
         for batch in reader:
-            joined = pc.binary_join_element_wise(
-                *batch.columns,
-                SEPARATOR,
-                null_handling="replace",
-                null_replacement=NULL_MARKER,
-            ).cast(pa.binary())
-            keys = pa.array(
-                [hashlib.md5(row).hexdigest() for row in joined.to_pylist()], pa.string()
-            )
             typed = [array.cast(kind) for array, kind in zip(batch.columns, types, strict=True)]
-            yield pa.RecordBatch.from_arrays([keys, *typed], schema=schema)
+            yield pa.RecordBatch.from_arrays([row_keys(batch.columns), *typed], schema=schema)
 
 
 def read_parquet_batches(url: str, columns: list[str]) -> Iterator[pa.RecordBatch]:
@@ -159,16 +158,8 @@ def read_parquet_batches(url: str, columns: list[str]) -> Iterator[pa.RecordBatc
                 if pa.types.is_decimal(kind) and pa.types.is_floating(values.type):
                     values = pc.round(values, kind.scale)
                 typed.append(values.cast(kind))
-            joined = pc.binary_join_element_wise(
-                *(array.cast(pa.string()) for array in typed),
-                SEPARATOR,
-                null_handling="replace",
-                null_replacement=NULL_MARKER,
-            ).cast(pa.binary())
-            keys = pa.array(
-                [hashlib.md5(row).hexdigest() for row in joined.to_pylist()], pa.string()
-            )
-            yield pa.RecordBatch.from_arrays([keys, *typed], schema=schema)
+            texts = [array.cast(pa.string()) for array in typed]
+            yield pa.RecordBatch.from_arrays([row_keys(texts), *typed], schema=schema)
 
 
 CHUNK_ROWS = 10_000  # what dlt's filesystem `read_csv` reader yields at a time

@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 from bench.measure import Sample, median_of, run_timed
@@ -270,3 +271,82 @@ def report_parquet_backfill(result: dict) -> list[str]:
         f"{each.peak_rss_mb:.0f} MB | {fastest / ours.seconds:.2f}x faster than the faster, "
         f"{leanest / ours.peak_rss_mb:.2f}x the leaner's memory | >= 2x, no more memory |"
     ]
+
+
+def bench_parquet_scaling(
+    rows: int, sizes: list[list[Month]], runs: int, scratch: Path, work: Path, project_type
+) -> dict:
+    """First builds over growing numbers of parquet months (landed once, built from nothing
+    each run: the merged model and its tests), beside one DuckDB statement over the same landed
+    files; bench/scaling-parquet.svg draws them."""
+    import statistics
+
+    from bench.plot import plot_first_builds
+
+    result: dict = {"rows": rows, "sizes": []}
+    for months in sizes:
+        folder = tlc_parquet_mirror(work, YELLOW, rows, tuple(months))
+        with serve_folder(folder) as url:
+            project = project_type(scratch / f"parquet-scaling-{len(months)}", url)
+            land = [PYTHON, "-m", "loader", "backfill", "--from", str(months[0]), "--to"]
+            land += [str(months[-1]), "--taxi", "yellow", "--no-build"]
+            run_timed(land, env={**project.env, "TLC_SOURCE_FORMAT": "parquet"})
+        models: list[float] = []
+
+        def first_build(project=project, models=models) -> Sample:
+            sample, model = project.build()
+            models.append(model)
+            return sample
+
+        build = median_of(first_build, runs, before=project.reset_warehouse)
+        merged = project.merged_rows()
+        files = sorted(str(p) for p in (Path(project.env["LANDING_URI"]) / "yellow").iterdir())
+        baseline = median_of(partial(_statement, files, scratch, merged), runs)
+        result["sizes"].append({
+            "months": len(months), "merged": merged, "build": build, "baseline": baseline,
+            "model": statistics.median(models),
+        })  # fmt: skip
+        shutil.rmtree(project.root)
+        print(
+            f"  parquet first build, {len(months)} months: {build.seconds:.1f} s "
+            f"{build.peak_rss_mb:.0f} MB, one statement {baseline.seconds:.1f} s "
+            f"{baseline.peak_rss_mb:.0f} MB"
+        )
+    plot_first_builds(result, ROOT / "bench" / "scaling-parquet.svg", "parquet ")
+    return result
+
+
+def _statement(files: list[str], scratch: Path, merged: int) -> Sample:
+    database = scratch / "parquet-statement.duckdb"
+    database.unlink(missing_ok=True)
+    command = [PYTHON, str(ROOT / "bench" / "baseline_merge.py"), ",".join(files), str(database)]
+    sample = run_timed(command, cwd=ROOT)
+    rows = _count(database, "trips")
+    if rows != merged:
+        raise RuntimeError(f"the statement kept {rows:,} rows, our merged table {merged:,}")
+    database.unlink()
+    return sample
+
+
+def report_parquet_scaling(result: dict) -> list[str]:
+    lines = []
+    for size in result["sizes"]:
+        build, baseline = size["build"], size["baseline"]
+        lines.append(
+            f"| first build, {size['months']} parquet months ({size['merged']:,} rows merged) | "
+            f"{build.seconds:.1f} s, {build.peak_rss_mb:.0f} MB RSS (model "
+            f"{size['model']:.1f} s) | {baseline.seconds:.1f} s, {baseline.peak_rss_mb:.0f} MB "
+            f"(one statement) | {build.seconds / baseline.seconds:.2f} (model "
+            f"{size['model'] / baseline.seconds:.2f}) | report |"
+        )
+    sizes = result["sizes"]
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        lines.append(
+            f"| first build, {large['months']} vs {small['months']} parquet months | "
+            f"{large['build'].seconds:.1f} s, {large['build'].peak_rss_mb:.0f} MB | "
+            f"{small['build'].seconds:.1f} s, {small['build'].peak_rss_mb:.0f} MB | time "
+            f"{large['build'].seconds / small['build'].seconds:.2f}, memory "
+            f"{large['build'].peak_rss_mb / small['build'].peak_rss_mb:.2f} | report |"
+        )
+    return lines

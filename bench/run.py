@@ -21,8 +21,9 @@ serves them over HTTP on 127.0.0.1, and measures (each figure the median of --ru
    against curl plus one Arrow read and write of the file; peak RSS at both sizes; and an
    fhvhv-scale month (15 M rows, fhvhv's parquet schema): landing, and the whole `dbt build`
    (the merged model and the analytics layer reported apart) against one DuckDB statement;
-   and a backfill of 6 yellow parquet months (3 M rows each) end to end against dlt's Arrow
-   path, one pipeline run over all months and one run a month;
+   a backfill of 6 yellow parquet months (3 M rows each) end to end against dlt's Arrow
+   path, one pipeline run over all months and one run a month; and first builds over 6 and 12
+   parquet months beside one statement (bench/scaling-parquet.svg);
 8. floors: over the 6 months, the one statement beside the parts of its work
    no merge that stores the md5 key can skip: the key of every row counted distinct, and
    reading and writing the rows.
@@ -52,10 +53,13 @@ from bench.parquet import (
     bench_fhvhv_month,
     bench_parquet_backfill,
     bench_parquet_landing,
+    bench_parquet_scaling,
     report_fhvhv_month,
     report_parquet_backfill,
     report_parquet_landing,
+    report_parquet_scaling,
 )
+from bench.plot import plot_first_builds
 from loader.months import Month
 from loader.sample_data import write_month
 from loader.taxis import YELLOW
@@ -319,7 +323,7 @@ def bench_backfill(rows: int, months_list: list[int], runs: int, scratch: Path) 
             f"{build.peak_rss_mb:.0f} MB, one statement {baseline.seconds:.1f} s "
             f"{baseline.peak_rss_mb:.0f} MB"
         )
-    plot_scaling(result)
+    plot_first_builds(result, ROOT / "bench" / "scaling.svg")
     return result
 
 
@@ -354,32 +358,6 @@ def bench_floors(rows: int, months: int, runs: int, scratch: Path) -> dict:
             result[floor or "statement"] = median_of(partial(run, floor), runs)
         shutil.rmtree(project.root)
     return result
-
-
-def plot_scaling(result: dict) -> None:
-    """bench/scaling.svg: the first build's seconds and peak RSS by months, with the baseline."""
-    import matplotlib
-
-    matplotlib.use("svg")
-    from matplotlib import pyplot
-
-    sizes = result["sizes"]
-    months = [size["months"] for size in sizes]
-    figure, (time_axis, memory_axis) = pyplot.subplots(1, 2, figsize=(8, 3))
-    for axis, measure, unit in ((time_axis, "seconds", "s"), (memory_axis, "peak_rss_mb", "MB")):
-        for key, label, style in (("build", "dbt build (tlc_merged)", "o-"),
-                                  ("baseline", "one DuckDB statement", "s--")):  # fmt: skip
-            axis.plot(months, [getattr(size[key], measure) for size in sizes], style, label=label)
-        axis.set_xlabel(f"months of {result['rows']:,} rows")
-        axis.set_ylabel(unit)
-        axis.set_xticks(months)
-        axis.grid(alpha=0.3)
-    time_axis.set_title("first build: time")
-    memory_axis.set_title("first build: peak RSS")
-    time_axis.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(ROOT / "bench" / "scaling.svg", metadata={"Date": None})
-    pyplot.close(figure)
 
 
 PEER_PATHS = {"arrow": "dlt, Arrow path", "rows": "dlt, row dicts"}
@@ -486,6 +464,8 @@ def report(results: dict, runs: int) -> str:
         lines += report_fhvhv_month(fhvhv)
     if parquet_backfill := results.get("parquet-backfill"):
         lines += report_parquet_backfill(parquet_backfill)
+    if parquet_scaling := results.get("parquet-scaling"):
+        lines += report_parquet_scaling(parquet_scaling)
     if scaling := results.get("scaling"):
         builds = scaling["builds"]
         lines.append(
@@ -606,6 +586,15 @@ def main() -> int:
             results["parquet-backfill"] = bench_parquet_backfill(
                 args.parquet_backfill_rows,
                 bench_months(6 if not args.quick else 2),
+                args.runs,
+                scratch,
+                WORK,
+                Project,
+            )
+        if "parquet-scaling" in args.only:
+            results["parquet-scaling"] = bench_parquet_scaling(
+                args.parquet_backfill_rows,
+                [bench_months(count) for count in args.backfill_months],
                 args.runs,
                 scratch,
                 WORK,

@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from functools import partial
 from pathlib import Path
 
+from bench.contenders import (
+    DBT,
+    PYTHON,
+    ROOT,
+    first_builds,
+    run_baseline,
+    run_dlt,
+    table_rows,
+)
 from bench.measure import Sample, median_of, run_timed
 from loader.months import Month
 from loader.taxis import FHVHV, YELLOW, TaxiType
@@ -25,9 +33,6 @@ from tests.support.http_server import serve_folder
 
 MONTH = Month(2021, 3)
 SEED = 2021
-PYTHON = sys.executable
-DBT = str(Path(sys.executable).with_name("dbt"))
-ROOT = Path(__file__).resolve().parent.parent
 ANALYTICS_MODELS = {
     path.stem for path in (ROOT / "dbt_project" / "models" / "analytics").rglob("*.sql")
 }
@@ -145,7 +150,7 @@ def bench_fhvhv_month(rows: int, runs: int, scratch: Path, work: Path, project_t
         times = {r["unique_id"]: r["execution_time"] for r in results["results"]}
         models.append(times["model.taxi_elt.fhvhv_tripdata"])
         analytics.append(sum(seconds for node, seconds in times.items() if _in_analytics(node)))
-    merged = _count(Path(project.env["DUCKDB_PATH"]), "fhvhv_tripdata")
+    merged = table_rows(Path(project.env["DUCKDB_PATH"]), "fhvhv_tripdata")
     statement = []
     for _ in range(runs):
         database = scratch / "fhvhv-baseline.duckdb"
@@ -185,13 +190,6 @@ def _in_analytics(node: str) -> bool:
     return node.startswith("model.taxi_elt.") and node.split(".")[-1] in ANALYTICS_MODELS
 
 
-def _count(database: Path, table: str) -> int:
-    import duckdb
-
-    with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute(f"select count(*) from main.{table}").fetchone()[0]
-
-
 def report_fhvhv_month(result: dict) -> list[str]:
     build, statement = result["build"], result["statement"]
     rows = f"{result['rows']:,} rows"
@@ -227,11 +225,12 @@ def bench_parquet_backfill(
             return run_timed(backfill, env={**project.env, "TLC_SOURCE_FORMAT": "parquet"})
 
         mine = median_of(ours, runs)
-        merged = _count(Path(project.env["DUCKDB_PATH"]), "yellow_tripdata")
+        merged = table_rows(Path(project.env["DUCKDB_PATH"]))
         urls = [f"{url}/{YELLOW.source_name(month, 'parquet')}" for month in months]
         database = scratch / "dlt-parquet.duckdb"
-        one_run = median_of(lambda: _dlt(urls, [urls], database, merged), runs)
-        per_month = median_of(lambda: _dlt(urls, [[u] for u in urls], database, merged), runs)
+        monthly = [[month_url] for month_url in urls]
+        one_run = median_of(partial(run_dlt, [urls], database, "arrow", merged), runs)
+        per_month = median_of(partial(run_dlt, monthly, database, "arrow", merged), runs)
     shutil.rmtree(project.root)
     print(
         f"  parquet backfill {len(months)} months: ours {mine.seconds:.1f} s "
@@ -243,20 +242,6 @@ def bench_parquet_backfill(
         "rows": rows, "months": len(months), "merged": merged,
         "ours": mine, "dlt_one_run": one_run, "dlt_per_month": per_month,
     }  # fmt: skip
-
-
-def _dlt(urls: list[str], runs: list[list[str]], database: Path, merged: int) -> Sample:
-    """dlt's runs one after another into one DuckDB file: times added, the largest RSS."""
-    database.unlink(missing_ok=True)
-    samples = [
-        run_timed([PYTHON, str(ROOT / "bench" / "peer_dlt.py"), ",".join(run), str(database)])
-        for run in runs
-    ]
-    rows = _count(database, "yellow_tripdata")
-    if rows != merged:
-        raise RuntimeError(f"dlt ended with {rows:,} rows, our merged table {merged:,}")
-    database.unlink()
-    return Sample(sum(s.seconds for s in samples), max(s.peak_rss_mb for s in samples))
 
 
 def report_parquet_backfill(result: dict) -> list[str]:
@@ -274,12 +259,18 @@ def report_parquet_backfill(result: dict) -> list[str]:
 
 
 def bench_parquet_scaling(
-    rows: int, sizes: list[list[Month]], runs: int, scratch: Path, work: Path, project_type
+    rows: int,
+    sizes: list[list[Month]],
+    runs: int,
+    scratch: Path,
+    work: Path,
+    project_type,
+    *,
+    plot: bool = True,
 ) -> dict:
     """First builds over growing numbers of parquet months (landed once, built from nothing
     each run: the merged model and its tests), beside one DuckDB statement over the same landed
     files; bench/scaling-parquet.svg draws them."""
-    import statistics
 
     from bench.plot import plot_first_builds
 
@@ -291,20 +282,13 @@ def bench_parquet_scaling(
             land = [PYTHON, "-m", "loader", "backfill", "--from", str(months[0]), "--to"]
             land += [str(months[-1]), "--taxi", "yellow", "--no-build"]
             run_timed(land, env={**project.env, "TLC_SOURCE_FORMAT": "parquet"})
-        models: list[float] = []
-
-        def first_build(project=project, models=models) -> Sample:
-            sample, model = project.build()
-            models.append(model)
-            return sample
-
-        build = median_of(first_build, runs, before=project.reset_warehouse)
+        build, model = first_builds(project, runs)
         merged = project.merged_rows()
         files = sorted(str(p) for p in (Path(project.env["LANDING_URI"]) / "yellow").iterdir())
-        baseline = median_of(partial(_statement, files, scratch, merged), runs)
+        baseline = median_of(partial(run_baseline, files, scratch, merged), runs)
         result["sizes"].append({
             "months": len(months), "merged": merged, "build": build, "baseline": baseline,
-            "model": statistics.median(models),
+            "model": model,
         })  # fmt: skip
         shutil.rmtree(project.root)
         print(
@@ -312,20 +296,9 @@ def bench_parquet_scaling(
             f"{build.peak_rss_mb:.0f} MB, one statement {baseline.seconds:.1f} s "
             f"{baseline.peak_rss_mb:.0f} MB"
         )
-    plot_first_builds(result, ROOT / "bench" / "scaling-parquet.svg", "parquet ")
+    if plot:  # not from a smoke run: the figure docs/performance.md shows
+        plot_first_builds(result, ROOT / "bench" / "scaling-parquet.svg", "parquet ")
     return result
-
-
-def _statement(files: list[str], scratch: Path, merged: int) -> Sample:
-    database = scratch / "parquet-statement.duckdb"
-    database.unlink(missing_ok=True)
-    command = [PYTHON, str(ROOT / "bench" / "baseline_merge.py"), ",".join(files), str(database)]
-    sample = run_timed(command, cwd=ROOT)
-    rows = _count(database, "trips")
-    if rows != merged:
-        raise RuntimeError(f"the statement kept {rows:,} rows, our merged table {merged:,}")
-    database.unlink()
-    return sample
 
 
 def report_parquet_scaling(result: dict) -> list[str]:

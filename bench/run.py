@@ -40,7 +40,6 @@ import platform
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 from datetime import datetime, timezone
 from functools import partial
@@ -48,6 +47,17 @@ from pathlib import Path
 
 import duckdb
 
+from bench.contenders import (
+    DBT,
+    PEER_PATHS,
+    PYTHON,
+    ROOT,
+    first_builds,
+    run_baseline,
+    run_dlt,
+    same_rows,
+    table_rows,
+)
 from bench.measure import Sample, median_of, run_timed
 from bench.parquet import (
     bench_fhvhv_month,
@@ -66,10 +76,7 @@ from loader.taxis import YELLOW
 from tests.support.gcs_server import FakeGcsServer
 from tests.support.http_server import serve_folder
 
-ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work"
-PYTHON = sys.executable
-DBT = str(Path(sys.executable).with_name("dbt"))
 MONTH = Month(2021, 3)
 SEED = 2021
 
@@ -195,16 +202,6 @@ def bench_gcs(rows: int, runs: int, scratch: Path) -> dict:
     return result
 
 
-def table_rows(database: Path, table: str = "yellow_tripdata") -> int:
-    with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute(f"select count(*) from main.{table}").fetchone()[0]
-
-
-def same_rows(contender: str, rows: int, ours: int) -> None:
-    if rows != ours:
-        raise RuntimeError(f"{contender} ended with {rows:,} rows, our merged table {ours:,}")
-
-
 def bench_merge(rows: int, runs: int, scratch: Path) -> dict:
     folder = mirror(rows, [MONTH])
     with serve_folder(folder) as url:
@@ -274,7 +271,9 @@ def bench_scaling(rows: int, months: int, scratch: Path) -> dict:
     return {"rows": rows, "builds": builds}
 
 
-def bench_backfill(rows: int, months_list: list[int], runs: int, scratch: Path) -> dict:
+def bench_backfill(
+    rows: int, months_list: list[int], runs: int, scratch: Path, *, plot: bool = True
+) -> dict:
     """The first build over many months, the one-statement baseline, and backfill end to end."""
     result: dict = {"rows": rows, "sizes": []}
     for months in months_list:
@@ -286,21 +285,14 @@ def bench_backfill(rows: int, months_list: list[int], runs: int, scratch: Path) 
             backfill = [PYTHON, "-m", "loader", "backfill", "--from", first, "--to", last]
             backfill += ["--taxi", "yellow"]
             run_timed([*backfill, "--no-build"], env=project.env, cwd=ROOT)
-            models: list[float] = []
-
-            def first_build(project=project, models=models) -> Sample:
-                sample, model = project.build()
-                models.append(model)
-                return sample
-
-            build = median_of(first_build, runs, before=project.reset_warehouse)
+            build, model = first_builds(project, runs)
             merged = project.merged_rows()
             files = sorted(
                 str(p) for p in (Path(project.env["LANDING_URI"]) / "yellow").glob("*.csv")
             )
             baseline = median_of(partial(run_baseline, files, scratch, merged), runs)
             size = {"months": months, "build": build, "baseline": baseline, "merged": merged}
-            size["model"] = statistics.median(models)
+            size["model"] = model
             if months == months_list[0]:
 
                 def end_to_end(project=project, backfill=backfill) -> Sample:
@@ -312,9 +304,9 @@ def bench_backfill(rows: int, months_list: list[int], runs: int, scratch: Path) 
 
                 size["backfill"] = median_of(end_to_end, runs)
                 same_rows("the backfill", project.merged_rows(), merged)
-                urls = ",".join(f"{url}/yellow/{YELLOW.source_name(m)}" for m in sequence)
+                urls = [f"{url}/yellow/{YELLOW.source_name(m)}" for m in sequence]
                 size["dlt"] = median_of(
-                    partial(run_dlt, urls, scratch / "dlt-backfill.duckdb", "arrow", merged), runs
+                    partial(run_dlt, [urls], scratch / "dlt-backfill.duckdb", "arrow", merged), runs
                 )
             shutil.rmtree(project.root)
         result["sizes"].append(size)
@@ -323,17 +315,9 @@ def bench_backfill(rows: int, months_list: list[int], runs: int, scratch: Path) 
             f"{build.peak_rss_mb:.0f} MB, one statement {baseline.seconds:.1f} s "
             f"{baseline.peak_rss_mb:.0f} MB"
         )
-    plot_first_builds(result, ROOT / "bench" / "scaling.svg")
+    if plot:  # not from a smoke run: the figure docs/performance.md shows
+        plot_first_builds(result, ROOT / "bench" / "scaling.svg")
     return result
-
-
-def run_baseline(files: list[str], scratch: Path, merged: int) -> Sample:
-    database = scratch / "baseline-backfill.duckdb"
-    database.unlink(missing_ok=True)
-    command = [PYTHON, str(ROOT / "bench" / "baseline_merge.py"), ",".join(files), str(database)]
-    sample = run_timed(command, cwd=ROOT)
-    same_rows("the one-statement baseline", table_rows(database, "trips"), merged)
-    return sample
 
 
 def bench_floors(rows: int, months: int, runs: int, scratch: Path) -> dict:
@@ -360,9 +344,6 @@ def bench_floors(rows: int, months: int, runs: int, scratch: Path) -> dict:
     return result
 
 
-PEER_PATHS = {"arrow": "dlt, Arrow path", "rows": "dlt, row dicts"}
-
-
 def bench_peer(rows: int, runs: int, scratch: Path) -> dict | None:
     try:
         import dlt  # noqa: F401
@@ -386,18 +367,10 @@ def bench_peer(rows: int, runs: int, scratch: Path) -> dict | None:
         peers = {}
         for path, name in PEER_PATHS.items():
             database = scratch / f"dlt-{path}.duckdb"
-            peers[path] = median_of(partial(run_dlt, file_url, database, path, merged), runs)
+            peers[path] = median_of(partial(run_dlt, [[file_url]], database, path, merged), runs)
             print(f"  peer {rows:,}: {name} {peers[path].seconds:.2f} s")
     print(f"  peer {rows:,}: ours {mine.seconds:.2f} s")
     return {"rows": rows, "dlt": peers, "ours": mine}
-
-
-def run_dlt(file_url: str, database: Path, path: str, merged: int) -> Sample:
-    database.unlink(missing_ok=True)
-    command = [PYTHON, str(ROOT / "bench" / "peer_dlt.py"), file_url, str(database), path]
-    sample = run_timed(command, cwd=ROOT)
-    same_rows(PEER_PATHS[path], table_rows(database), merged)
-    return sample
 
 
 def machine() -> str:
@@ -599,6 +572,7 @@ def main() -> int:
                 scratch,
                 WORK,
                 Project,
+                plot=not args.quick,
             )
         if "scaling" in args.only:
             results["scaling"] = bench_scaling(args.scale_rows, args.months, scratch)
@@ -606,7 +580,7 @@ def main() -> int:
             results["peer"] = bench_peer(args.rows, args.runs, scratch)
         if "backfill" in args.only:
             results["backfill"] = bench_backfill(
-                args.scale_rows, args.backfill_months, args.runs, scratch
+                args.scale_rows, args.backfill_months, args.runs, scratch, plot=not args.quick
             )
         if "floors" in args.only:
             months = args.backfill_months[0] if args.backfill_months else 6

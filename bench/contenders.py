@@ -60,3 +60,27 @@ def first_builds(project, runs: int) -> tuple[Sample, float]:
 
     build = median_of(first_build, runs, before=project.reset_warehouse)
     return build, statistics.median(models)
+
+
+def against_dlt(ours: Sample, one_run: Sample, per_month: Sample) -> str:
+    """The last three cells of a row against dlt run both ways: time against the faster of
+    them, memory against the leaner."""
+    fastest = min(one_run.seconds, per_month.seconds)
+    leanest = min(one_run.peak_rss_mb, per_month.peak_rss_mb)
+    return (
+        f"dlt, Arrow path, merge on our key: one run {one_run.seconds:.1f} s, "
+        f"{one_run.peak_rss_mb:,.0f} MB; one run a month {per_month.seconds:.1f} s, "
+        f"{per_month.peak_rss_mb:,.0f} MB | {speed_against(ours.seconds, fastest)}, {memory_against(ours.peak_rss_mb, leanest)} | >= 2x, no more memory |"
+    )
+
+
+def memory_against(ours_mb: float, theirs_mb: float) -> str:
+    if ours_mb <= theirs_mb:
+        return f"{theirs_mb / ours_mb:.1f}x less memory than the leaner"
+    return f"{ours_mb / theirs_mb:.2f}x the leaner's memory"
+
+
+def speed_against(ours_s: float, theirs_s: float) -> str:
+    if ours_s <= theirs_s:
+        return f"{theirs_s / ours_s:.2f}x faster than the faster"
+    return f"{ours_s / theirs_s:.2f}x slower than the faster"

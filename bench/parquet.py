@@ -21,6 +21,7 @@ from bench.contenders import (
     DBT,
     PYTHON,
     ROOT,
+    against_dlt,
     first_builds,
     run_baseline,
     run_dlt,
@@ -246,15 +247,10 @@ def bench_parquet_backfill(
 
 def report_parquet_backfill(result: dict) -> list[str]:
     ours, one, each = result["ours"], result["dlt_one_run"], result["dlt_per_month"]
-    fastest = min(one.seconds, each.seconds)
-    leanest = min(one.peak_rss_mb, each.peak_rss_mb)
     what = f"{result['months']} parquet months ({result['merged']:,} rows merged)"
     return [
         f"| parquet backfill end to end, {what} | {ours.seconds:.1f} s, "
-        f"{ours.peak_rss_mb:.0f} MB RSS | dlt one run {one.seconds:.1f} s, "
-        f"{one.peak_rss_mb:.0f} MB; one run a month {each.seconds:.1f} s, "
-        f"{each.peak_rss_mb:.0f} MB | {fastest / ours.seconds:.2f}x faster than the faster, "
-        f"{leanest / ours.peak_rss_mb:.2f}x the leaner's memory | >= 2x, no more memory |"
+        f"{ours.peak_rss_mb:.0f} MB RSS | " + against_dlt(ours, one, each)
     ]
 
 

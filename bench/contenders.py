@@ -70,7 +70,8 @@ def against_dlt(ours: Sample, one_run: Sample, per_month: Sample) -> str:
     return (
         f"dlt, Arrow path, merge on our key: one run {one_run.seconds:.1f} s, "
         f"{one_run.peak_rss_mb:,.0f} MB; one run a month {per_month.seconds:.1f} s, "
-        f"{per_month.peak_rss_mb:,.0f} MB | {speed_against(ours.seconds, fastest)}, {memory_against(ours.peak_rss_mb, leanest)} | >= 2x, no more memory |"
+        f"{per_month.peak_rss_mb:,.0f} MB | {speed_against(ours.seconds, fastest)}, "
+        f"{memory_against(ours.peak_rss_mb, leanest)} | >= 2x, no more memory |"
     )
 
 

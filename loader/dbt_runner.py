@@ -71,22 +71,13 @@ def run_dbt(
 
     With `in_process` (a warm-up that imported dbt) dbt runs inside this process.
     """
-    environment = {
-        **os.environ,
-        "LANDING_URI": settings.landing_uri,
-        "DUCKDB_PATH": str(settings.duckdb_path),
-        "DUCKDB_EXTENSION_DIRECTORY": str(extension_directory()),
-    }
+    environment = {**os.environ, **dbt_environment(settings)}
     results = PROJECT_ROOT / (environment.get("DBT_TARGET_PATH") or "target") / "run_results.json"
     with warehouse_turn(settings):
         results.unlink(missing_ok=True)  # never quote an earlier run's results
-        with tempfile.TemporaryDirectory(prefix="taxi-elt-profiles-") as fallback:
-            if (
-                "DBT_PROFILES_DIR" not in environment
-                and not (PROJECT_ROOT / "profiles.yml").exists()
-            ):
-                shutil.copy(PROJECT_ROOT / "profiles.example.yml", Path(fallback) / "profiles.yml")
-                environment["DBT_PROFILES_DIR"] = fallback
+        with profiles_fallback(environment) as profiles:
+            if profiles is not None:
+                environment["DBT_PROFILES_DIR"] = profiles
             options = console_options(quiet=quiet, terminal=sys.stdout.isatty())
             if in_process is not None:
                 in_process.ready()
@@ -109,6 +100,27 @@ def run_dbt(
             f"dbt {args[0]} failed (exit {code}; {summary}); see its output above and logs/dbt.log"
         )
     return summary
+
+
+def dbt_environment(settings: Settings) -> dict[str, str]:
+    """What dbt reads of the loader's settings (the profile and the sources' YAML)."""
+    return {
+        "LANDING_URI": settings.landing_uri,
+        "DUCKDB_PATH": str(settings.duckdb_path),
+        "DUCKDB_EXTENSION_DIRECTORY": str(extension_directory()),
+    }
+
+
+@contextmanager
+def profiles_fallback(environment: dict[str, str]) -> Iterator[str | None]:
+    """None when dbt finds a profiles.yml (DBT_PROFILES_DIR, or the one `make setup` copies
+    to the root); else a temporary folder holding profiles.example.yml as profiles.yml."""
+    if "DBT_PROFILES_DIR" in environment or (PROJECT_ROOT / "profiles.yml").exists():
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="taxi-elt-profiles-") as fallback:
+        shutil.copy(PROJECT_ROOT / "profiles.example.yml", Path(fallback) / "profiles.yml")
+        yield fallback
 
 
 def console_options(*, quiet: bool, terminal: bool) -> list[str]:

@@ -182,14 +182,20 @@ class MergedByBuild:
         return text + (f", {self.unreadable} unreadable" if self.unreadable else "")
 
 
-def merged_by(settings: Settings, invocation_id: str) -> MergedByBuild | None:
-    """What the dbt invocation recorded in merge_log, or None if it cannot be read."""
+def merged_by(
+    settings: Settings, invocation_id: str, taxi: str | None = None
+) -> MergedByBuild | None:
+    """What the dbt invocation recorded in merge_log (for one taxi type, if given), or None if
+    it cannot be read."""
     if not re.fullmatch(r"[0-9a-f-]{36}", invocation_id):
         return None
+    if taxi is not None and taxi not in TAXI_TYPES:
+        raise UsageError(f"unknown taxi type {taxi!r}")
+    of_taxi = f" and taxi = '{taxi}'" if taxi else ""
     totals = (
         "select count(*), coalesce(sum(rows_merged), 0), coalesce(sum(duplicates_removed), 0), "
         "count(*) filter (where status = 'unreadable') from {table} "
-        f"where invocation_id = '{invocation_id}'"
+        f"where invocation_id = '{invocation_id}'{of_taxi}"
     )
     try:
         if settings.dbt_target == "bigquery":

@@ -1,18 +1,15 @@
 """`sync`, the scheduled entry point: load every due month not landed yet, then build.
 
-Due months run from SYNC_FROM to the current month in the schedule's timezone (the seed's
-trigger fires at 09:00 on the 1st in America/New_York and loads that month). A month the source
-does not publish yet answers 404 to a probe: it is skipped, not an error. A probe that fails
-(a 403, a 5xx after its retries) is reported at the end and the other months go on. Run from
-cron, it catches up whatever a missed run skipped.
+Which months are due is loader/due.py's rule (the Dagster schedule follows it too): from
+SYNC_FROM to the current month in the schedule's timezone, not landed yet, once published. A
+probe that fails (a 403, a 5xx after its retries) is reported at the end and the other months
+go on. Run from cron, it catches up whatever a missed run skipped.
 """
 
 from __future__ import annotations
 
 import argparse
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from loader.arguments import (
     TAXI_HELP,
@@ -25,28 +22,14 @@ from loader.arguments import (
 )
 from loader.config import Settings
 from loader.dbt_runner import DbtWarmup, build_if_landed
-from loader.errors import LoaderError
-from loader.land import label, land_many
+from loader.due import plan_sync
+from loader.land import land_many
 from loader.landing import open_landing
-from loader.landing.manifest import landed_records
-from loader.months import Month, month_range
 from loader.output import Console, report_failures
-from loader.results import Failure
 from loader.runs import Run, save_run
-from loader.source import Source
-from loader.source.retry import with_retries
 from loader.taxis import TaxiType
 
 SYNC_LOCK = "sync"
-
-
-def due_months(now: datetime, schedule_tz: ZoneInfo, first: Month) -> list[Month]:
-    """Months from `first` to the month `now` falls in, on the schedule's wall clock."""
-    if now.tzinfo is None:
-        raise ValueError("now must carry a timezone")
-    local = now.astimezone(schedule_tz)
-    current = Month(local.year, local.month)
-    return list(month_range(first, current)) if first <= current else []
 
 
 def run_sync(
@@ -66,36 +49,18 @@ def run_sync(
         run = Run("sync")
         warmup = DbtWarmup() if build else None  # dbt's import overlaps the probes and loads
         now = now or datetime.now(timezone.utc)
-        due = due_months(now, settings.schedule_tz, settings.sync_from)
-        landed = {
-            (record.taxi, record.month)
-            for record in landed_records(landing)
-            if record.file_format == settings.source_format
-        }
-        # Months before a type was first published are not due for it.
-        missing = [
-            (taxi, month)
-            for month in due
-            for taxi in taxis
-            if (taxi.name, str(month)) not in landed
-            and month >= taxi.first_published(settings.source_format)
-        ]
-        due_files = sum(
-            month >= taxi.first_published(settings.source_format) for month in due for taxi in taxis
-        )
-        published, probe_failures = _published(settings, missing, jobs)
-        waiting = len(missing) - len(published) - len(probe_failures)
-        span = f"{due[0]}..{due[-1]}" if due else "none"
-        with Console(len(published), quiet=as_json) as console:
+        plan = plan_sync(settings, taxis, now, jobs=jobs, landing=landing)
+        span = f"{plan.due[0]}..{plan.due[-1]}" if plan.due else "none"
+        with Console(len(plan.published), quiet=as_json) as console:
             if not as_json:
                 console.line(
                     f"sync at {now.astimezone(settings.schedule_tz):%Y-%m-%d %H:%M %Z}: due "
-                    f"{span}, {due_files - len(missing)} landed, {len(published)} "
-                    f"to load, {waiting} not published yet"
+                    f"{span}, {plan.due_files - len(plan.missing)} landed, {len(plan.published)} "
+                    f"to load, {plan.waiting} not published yet"
                 )
-            results, failures = land_many(settings, published, jobs=jobs, console=console)
-            failures = probe_failures + failures
-            report_failures(console, failures, len(missing))
+            results, failures = land_many(settings, plan.published, jobs=jobs, console=console)
+            failures = plan.probe_failures + failures
+            report_failures(console, failures, len(plan.missing))
             run.finish(results, failures)
             try:
                 run.build = build_if_landed(settings, results, build, console, warmup)
@@ -104,37 +69,6 @@ def run_sync(
         if as_json:
             print(run.to_json())
         return 1 if failures else 0
-
-
-def _published(
-    settings: Settings, tasks: list[tuple[TaxiType, Month]], jobs: int
-) -> tuple[list[tuple[TaxiType, Month]], list[Failure]]:
-    """Probe each candidate; keep those the source has. A probe that fails is a failure of
-    that month only: the others go on."""
-    if not tasks:
-        return [], []
-    source = Source(settings)
-
-    def probe(task: tuple[TaxiType, Month]) -> bool | Failure:
-        taxi, month = task
-        url = source.url_for(taxi, month)
-        try:
-            return with_retries(
-                settings.http_tries,
-                settings.http_backoff,
-                lambda: source.exists(url, label(taxi, month)),
-            )
-        except LoaderError as error:
-            return Failure(taxi.name, str(month), f"probe failed: {error}")
-
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            answers = list(pool.map(probe, tasks))
-    finally:
-        source.close()
-    published = [task for task, answer in zip(tasks, answers, strict=True) if answer is True]
-    failures = [answer for answer in answers if isinstance(answer, Failure)]
-    return published, failures
 
 
 def add_parser(commands: Subcommands, shared: Shared) -> None:

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from loader.commands.sync import due_months
+from loader.due import due_months
 from loader.months import Month
 
 NEW_YORK = ZoneInfo("America/New_York")

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 BQEMU_VENV ?= .venv-bqemu
 JOBS ?= 4
 
-.PHONY: help setup bqemu chromium demo test bench load backfill sync build status report purge lint clean
+.PHONY: help setup bqemu chromium orchestrate ui demo test bench load backfill sync build status report purge lint clean
 
 help: ## the verbs
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,6 +29,17 @@ $(BQEMU_VENV)/.installed: tests/bigquery/constraints-bqemu.txt
 		-c tests/bigquery/constraints-bqemu.txt bqemulator duckdb duckdb-extension-spatial numpy
 	touch $@
 
+orchestrate: setup $(VENV)/.orchestrate-installed ## the Dagster code location's packages (the orchestrate extra)
+
+$(VENV)/.orchestrate-installed: pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,orchestrate]'
+	touch $@
+
+# Dagster's UI and daemon (schedules, backfills) on 127.0.0.1; the instance in .dagster/.
+ui: orchestrate ## Dagster: partitions, lineage, backfills, schedules [PORT=3000]
+	mkdir -p .dagster && test -f .dagster/dagster.yaml || cp loader/orchestrate/dagster.yaml .dagster/
+	DAGSTER_HOME=$(abspath .dagster) $(BIN)/dagster dev -m loader.orchestrate.definitions -h 127.0.0.1 -p $(or $(PORT),3000)
+
 demo: setup ## offline: synthetic mirror -> load -> dbt build -> status (DuckDB)
 	$(BIN)/python -m loader demo
 
@@ -36,7 +47,7 @@ demo: setup ## offline: synthetic mirror -> load -> dbt build -> status (DuckDB)
 chromium: ## headless Chromium for the report's test (apt-get, if absent)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
 
-test: setup bqemu chromium ## the whole suite, offline
+test: setup orchestrate bqemu chromium ## the whole suite, offline
 	BQEMU_VENV=$(abspath $(BQEMU_VENV)) $(BIN)/python -m pytest
 
 bench: setup $(VENV)/.bench-installed ## the benchmark (bench/RESULTS.md)

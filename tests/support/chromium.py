@@ -1,4 +1,5 @@
-"""Headless Chromium for the report's test: a screenshot and the rendered DOM of a page."""
+"""Headless Chromium for the report's and the Dagster UI's tests: a screenshot and the rendered
+DOM of a page (a file, or a web app's URL)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,13 @@ def chromium() -> str:
     return binary
 
 
-def _run(page: Path, profile: Path, *mode: str) -> subprocess.CompletedProcess:
-    width, height = WINDOW
+def _run(
+    page: Path | str, profile: Path, *mode: str, window: tuple[int, int] = WINDOW
+) -> subprocess.CompletedProcess:
+    """A file, or an http URL: a web app gets 20 s of virtual time to render."""
+    width, height = window
+    address = page if isinstance(page, str) else page.resolve().as_uri()
+    wait = ["--virtual-time-budget=20000"] if isinstance(page, str) else []
     return subprocess.run(
         [
             chromium(),
@@ -38,8 +44,9 @@ def _run(page: Path, profile: Path, *mode: str) -> subprocess.CompletedProcess:
             "--disable-sync",
             f"--user-data-dir={profile}",
             f"--window-size={width},{height}",
+            *wait,
             *mode,
-            page.resolve().as_uri(),
+            address,
         ],
         capture_output=True,
         timeout=120,
@@ -47,14 +54,14 @@ def _run(page: Path, profile: Path, *mode: str) -> subprocess.CompletedProcess:
     )
 
 
-def screenshot(page: Path, folder: Path) -> Path:
+def screenshot(page: Path | str, folder: Path, window: tuple[int, int] = WINDOW) -> Path:
     target = folder / "page.png"
-    run = _run(page, folder / "chromium-profile", f"--screenshot={target}")
+    run = _run(page, folder / "chromium-profile", f"--screenshot={target}", window=window)
     assert run.returncode == 0 and target.exists(), run.stderr.decode(errors="replace")[-2000:]
     return target
 
 
-def dump_dom(page: Path, folder: Path) -> str:
+def dump_dom(page: Path | str, folder: Path) -> str:
     """The DOM after Chromium parsed and laid out the page, serialized (--dump-dom)."""
     run = _run(page, folder / "chromium-profile", "--dump-dom")
     assert run.returncode == 0, run.stderr.decode(errors="replace")[-2000:]

@@ -8,6 +8,7 @@ each node); after it, each merged model's materialization carries what this buil
 (merge_log) and whether every landed file of the type reconciles.
 """
 
+import json
 import os
 import subprocess
 from collections.abc import Iterator, Mapping
@@ -30,6 +31,7 @@ from loader.dbt_runner import (
     dbt_executable,
     profiles_fallback,
     summarize,
+    unreconciled,
     warehouse_turn,
 )
 from loader.errors import LoaderError
@@ -146,18 +148,29 @@ def taxi_elt_dbt_assets(settings: Settings, manifest: Path, runs: Path) -> dg.As
             events = list(invocation.stream())
             # Still our turn: read what the build merged before another build may start.
             run_results = invocation.target_path / "run_results.json"
-            invocation_id = invocation.get_artifact("run_results.json")["metadata"]["invocation_id"]
-            merged = merged_metadata(settings, invocation_id)
+            merged = merged_metadata(settings, invocation_id(run_results))
+            problems = [] if invocation.is_successful() else unreconciled(settings, run_results)
         for event in events:
             if isinstance(event, dg.Output) and event.output_name in merged:
                 event = event.with_metadata({**event.metadata, **merged[event.output_name]})
             yield event
         if not invocation.is_successful():
+            # The line `make build` prints, and the files that do not reconcile, if any.
             raise dg.Failure(
-                description=f"dbt build failed ({summarize(run_results)}); see the run's logs",
+                description="; ".join(
+                    [f"dbt build failed ({summarize(run_results)})", *map(str.strip, problems)]
+                ),
             )
 
     return taxi_elt_dbt
+
+
+def invocation_id(run_results: Path) -> str:
+    """dbt's id of the build (merge_log records it), or '' without run results."""
+    try:
+        return str(json.loads(run_results.read_text())["metadata"]["invocation_id"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
 
 
 def merged_metadata(settings: Settings, invocation_id: str) -> dict[str, dict[str, object]]:

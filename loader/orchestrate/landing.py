@@ -8,6 +8,7 @@ with the loader's own line; the other months of the range land and are recorded 
 materialized, and re-executing the run from its failure lands the rest and builds once.
 """
 
+from collections.abc import Iterator
 from datetime import datetime
 
 import dagster as dg
@@ -76,7 +77,9 @@ def landed_file_asset(taxi: TaxiType, settings: Settings) -> dg.AssetsDefinition
         f"fetched from {settings.source_url}, checked value by value, landed whole in "
         f"{settings.landing_uri}.",
     )
-    def landed(context: AssetExecutionContext) -> dg.MaterializeResult:
+    def landed(
+        context: AssetExecutionContext,
+    ) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
         months = [Month.parse(key) for key in context.partition_keys]
         results, failures = land_months(settings, taxi, months)
         records = {record.file: record for record in landed_records(open_landing(settings))}
@@ -87,16 +90,15 @@ def landed_file_asset(taxi: TaxiType, settings: Settings) -> dg.AssetsDefinition
             # The months that landed are materialized; the run fails on the others, each with
             # the loader's own line (a range's run cannot mark single months failed).
             for month, metadata in per_month.items():
-                context.log_event(
-                    dg.AssetMaterialization(context.asset_key, partition=month, metadata=metadata)
-                )
+                yield dg.AssetMaterialization(context.asset_key, partition=month, metadata=metadata)
             raise dg.Failure(
                 description="; ".join(f"{f.taxi} {f.month}: {f.reason}" for f in failures),
                 metadata={"failed": len(failures), "landed": len(results)},
             )
         if len(months) == 1:
-            return dg.MaterializeResult(metadata=per_month[str(months[0])])
-        return dg.MaterializeResult(metadata=range_metadata(results))
+            yield dg.MaterializeResult(metadata=per_month[str(months[0])])
+        else:
+            yield dg.MaterializeResult(metadata=range_metadata(results))
 
     return landed
 

@@ -89,18 +89,21 @@ def test_one_month_then_a_backfill_of_three_builds_once(location, workspace) -> 
     assert values(merged)["files landed"] == 3 and values(merged)["reconciled"] is True
 
 
-def test_a_month_that_fails_fails_its_run_with_the_loaders_line(
+def test_a_month_that_fails_fails_the_run_with_the_loaders_line_and_the_others_land(
     location, workspace, mirror
 ) -> None:
-    source = SHARED_TLC / "green" / "green_tripdata_2021-02.csv.gz"
-    truncated = source.read_bytes()[: source.stat().st_size // 2]
-    (mirror / "green" / source.name).write_bytes(truncated)
+    good = SHARED_TLC / "green" / "green_tripdata_2021-01.csv.gz"
+    (mirror / "green" / good.name).write_bytes(good.read_bytes())
+    broken = SHARED_TLC / "green" / "green_tripdata_2021-02.csv.gz"
+    (mirror / "green" / broken.name).write_bytes(broken.read_bytes()[: broken.stat().st_size // 2])
     with serve_folder(mirror) as url:
-        # The loader's own line for the same file, from the CLI.
+        # The loader's own line for the broken file, from the CLI (it lands nothing).
         cli = workspace.loader("load", "--taxi", "green", "--month", "2021-02", TLC_SOURCE_URL=url)
         job = location(TLC_SOURCE_URL=url).resolve_job_def("green_land_and_build")
         run = job.execute_in_process(
-            partition_key="2021-02", instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+            instance=dg.DagsterInstance.ephemeral(),
+            tags={RANGE_START: "2021-01", RANGE_END: "2021-02"},
+            raise_on_error=False,
         )
     assert cli.code == 1 and not run.success
     (line,) = [line for line in cli.stderr.splitlines() if "green 2021-02: " in line]
@@ -108,9 +111,15 @@ def test_a_month_that_fails_fails_its_run_with_the_loaders_line(
     (failure,) = [e for e in run.all_events if e.event_type_value == "STEP_FAILURE"]
     assert failure.step_key == "landed__green_tripdata"
     assert failure.event_specific_data.error.message.strip().endswith(f"green 2021-02: {reason}")
+    # January landed and is recorded as materialized; February left nothing behind.
+    (january,) = materializations(run, ["landed", "green_tripdata"])
+    assert january.partition == "2021-01" and values(january)["rows"] == 76_518
+    assert workspace.landed_files() == [
+        "_manifest/green_tripdata_2021-01.json",
+        "green/green_tripdata_2021-01.csv",
+    ]
     started = {e.step_key for e in run.all_events if e.event_type_value == "STEP_START"}
-    assert "taxi_elt_dbt" not in started  # nothing built on a failed landing
-    assert workspace.landed_files() == []  # nothing half-landed
+    assert "taxi_elt_dbt" not in started  # the build waits for the run's re-execution
 
 
 def test_the_schedule_asks_for_the_months_sync_would(location, workspace) -> None:

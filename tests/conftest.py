@@ -45,6 +45,7 @@ LONGEST_FIRST = (
     "tests/bigquery/test_emulator_build.py",
     "tests/bigquery/test_analytics_emulator.py",
     "tests/e2e/test_analytics.py",
+    "tests/orchestrate/test_code_location.py",
 )
 
 

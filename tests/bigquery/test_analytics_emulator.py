@@ -1,5 +1,7 @@
 """The analytics layer on the BigQuery emulator lane: green 2021-01 lands in fake-gcs-server,
-builds on bqemulator, and the marts hold what DuckDB's hold for the same month.
+builds on bqemulator, and the marts hold what DuckDB's hold for the same month; the report
+(`python -m loader report` on the BigQuery target) refuses before the build and reads the marts
+after it.
 
 A bucket and a dataset of its own, so the order of the lane's tests does not matter. The
 emulator runs the seeds, the staging views, fct_trips (merge strategy, partitioned by pickup
@@ -14,9 +16,10 @@ from decimal import Decimal
 
 import pytest
 
-from tests.bigquery.conftest import BigQueryLane
+from tests.bigquery.conftest import PROJECT, BigQueryLane
 from tests.bigquery.emulator import stage_sources
 from tests.conftest import GREEN_ROWS
+from tests.support.report_dom import metric_values, parse_metrics
 
 pytestmark = pytest.mark.e2e
 DATASET = "taxi_analytics"
@@ -80,10 +83,18 @@ def _figures(query, table) -> dict[str, list[tuple]]:
     }
 
 
-def test_the_marts_on_the_emulator_equal_duckdb(analytics_lane, workspace):
+def test_the_marts_on_the_emulator_equal_duckdb(analytics_lane, workspace, tmp_path):
     lane = analytics_lane
     landed = lane.loader("load", "--taxi", "green", "--month", "2021-01")
     assert landed.returncode == 0, landed.stderr
+    before = lane.loader("report", "--output", str(tmp_path / "none.html"))
+    assert before.returncode == 1
+    # No dataset yet (real BigQuery: NotFound) or no marts in it (the emulator lists none).
+    assert before.stderr in (
+        f"error: nothing built yet: run make build (no dataset {PROJECT}.{DATASET})\n",
+        "error: the marts are not built yet (fct_trips, fct_monthly_zone_revenue, dim_zones "
+        f"missing in BigQuery {PROJECT}.{DATASET}): run make build\n",
+    ), before.stderr
     lane.stage()
     build = lane.dbt("build")
     assert build.returncode == 0, build.stdout[-6000:] + build.stderr[-2000:]
@@ -91,6 +102,8 @@ def test_the_marts_on_the_emulator_equal_duckdb(analytics_lane, workspace):
     assert "ERROR=0" in build.stdout and "WARN=3" in build.stdout
     for unit_test in UNIT_TESTS:
         assert f"PASS {unit_test}" in build.stdout.replace("\x1b[32m", "").replace("\x1b[0m", "")
+
+    assert_the_report_reads_the_marts(lane, DATASET, tmp_path)
 
     assert workspace.loader("load", "--taxi", "green", "--month", "2021-01").code == 0
     duck = workspace.loader("build")
@@ -107,3 +120,52 @@ def test_the_marts_on_the_emulator_equal_duckdb(analytics_lane, workspace):
     assert again.returncode == 0, again.stdout[-6000:]
     assert "fct_trips batch: 0 file(s) to insert [], 0 gone []" in again.stdout
     assert _figures(lane.query, _table) == on_bigquery
+
+
+def assert_the_report_reads_the_marts(lane, dataset: str, tmp_path) -> None:
+    """`python -m loader report` on the BigQuery target: the page's numbers read back and
+    compared with queries on the emulator."""
+    output = tmp_path / "report.html"
+    run = lane.loader("report", "--output", str(output))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == f"report: {output}\n"
+    metrics = parse_metrics(output.read_text())
+
+    table = f"`{PROJECT}.{dataset}.{{}}`".format
+    assert lane.query(f"select count(*) from {table('fct_trips')}") == [(GREEN_ROWS["2021-01"],)]
+    assert metric_values(metrics, "fct_trips_rows", "service") == {
+        "green": "76,518",
+        "all": "76,518",
+    }
+    monthly = lane.query(
+        "select format_date('%Y-%m', pickup_month), sum(trips), sum(total_amount) "
+        f"from {table('fct_monthly_zone_revenue')} where service_type = 'green' group by 1"
+    )
+    assert metric_values(metrics, "trips", "month") == {
+        **{month: f"{trips:,}" for month, trips, _ in monthly},
+        "all": "76,518",
+    }
+    assert metric_values(metrics, "revenue", "month") == {
+        **{month: f"{amount:,.2f}" for month, _, amount in monthly},
+        "all": f"{sum(amount for _, _, amount in monthly):,.2f}",
+    }
+    top = lane.query(
+        "select pickup_location_id, sum(trips) as trips, sum(total_amount) as revenue "
+        f"from {table('fct_monthly_zone_revenue')} "
+        "group by 1 order by trips desc, revenue desc, 1 limit 10"
+    )
+    assert [
+        item.attributes["zone"] for item in metrics if item.attributes["metric"] == "zone_trips"
+    ] == [str(location) for location, _, _ in top]
+    assert metric_values(metrics, "zone_trips", "zone") == {
+        str(location): f"{trips:,}" for location, trips, _ in top
+    }
+    assert metric_values(metrics, "rows_merged", "file") == {
+        "green_tripdata_2021-01.csv": "76,518",
+        "all": "76,518",
+    }
+    assert metric_values(metrics, "reconciled", "file") == {
+        "green_tripdata_2021-01.csv": "yes",
+        "all": "1/1",
+    }
+    assert f"BigQuery {PROJECT}.{dataset}" in output.read_text()

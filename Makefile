@@ -29,11 +29,14 @@ $(BQEMU_VENV)/.installed: tests/bigquery/constraints-bqemu.txt
 		-c tests/bigquery/constraints-bqemu.txt bqemulator duckdb duckdb-extension-spatial numpy
 	touch $@
 
-orchestrate: setup $(VENV)/.orchestrate-installed ## the Dagster code location's packages (the orchestrate extra)
+orchestrate: $(VENV)/.orchestrate-installed ## setup, and the Dagster code location's packages
 
-$(VENV)/.orchestrate-installed: pyproject.toml constraints.txt
+# What setup installs and the orchestrate extra in one resolution (make test and make ui).
+$(VENV)/.orchestrate-installed: pyproject.toml constraints.txt loader/checks/_scan.c
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,orchestrate]'
-	touch $@
+	$(BIN)/python -m loader setup
+	touch $(VENV)/.installed $@
 
 # Dagster's UI and daemon (schedules, backfills) on 127.0.0.1; the instance in .dagster/.
 ui: orchestrate ## Dagster: partitions, lineage, backfills, schedules [PORT=3000]
@@ -47,7 +50,9 @@ demo: setup ## offline: synthetic mirror -> load -> dbt build -> status (DuckDB)
 chromium: ## headless Chromium for the report's test (apt-get, if absent)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
 
-test: setup orchestrate bqemu chromium ## the whole suite, offline
+# The suite's three set-ups run side by side (each is mostly waiting on pip or apt).
+test: ## the whole suite, offline
+	$(MAKE) --no-print-directory -j3 orchestrate bqemu chromium
 	BQEMU_VENV=$(abspath $(BQEMU_VENV)) $(BIN)/python -m pytest
 
 bench: setup $(VENV)/.bench-installed ## the benchmark (bench/RESULTS.md)

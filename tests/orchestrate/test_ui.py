@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT, Workspace
-from tests.support.chromium import dump_dom, png_size, screenshot
+from tests.support.chromium import png_size, render
 from tests.support.gcs_server import free_port
 
 pytestmark = pytest.mark.e2e
@@ -82,14 +82,13 @@ def test_the_ui_shows_the_lineage_from_landed_files_to_the_marts(
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for_location(base, process, log)
-        dom = dump_dom(f"{base}/{LINEAGE}", tmp_path)
+        dom, image = render(f"{base}/{LINEAGE}", tmp_path, window=WINDOW)
         for group in ("landing", "core", "analytics", "seeds"):
             assert f">{group}<" in dom, group
         # Each type twice: its landed-file asset (landing) and its merged table (core).
         for taxi in ("green", "yellow", "fhv", "fhvhv"):
             assert dom.count(f">{taxi}_tripdata<") == 2, taxi
         assert ">int_trips_unioned<" in dom and ">fct_trips<" in dom
-        image = screenshot(f"{base}/{LINEAGE}", tmp_path, window=WINDOW)
         assert png_size(image) == WINDOW
         if os.environ.get("UPDATE_DOCS_SCREENSHOTS"):
             shutil.copy(image, PROJECT_ROOT / "docs" / "dagster-lineage.png")

@@ -68,6 +68,16 @@ def dump_dom(page: Path | str, folder: Path) -> str:
     return run.stdout.decode()
 
 
+def render(page: Path | str, folder: Path, window: tuple[int, int] = WINDOW) -> tuple[str, Path]:
+    """The DOM after rendering and a screenshot of it, from one Chromium run."""
+    target = folder / "page.png"
+    run = _run(
+        page, folder / "chromium-profile", f"--screenshot={target}", "--dump-dom", window=window
+    )
+    assert run.returncode == 0 and target.exists(), run.stderr.decode(errors="replace")[-2000:]
+    return run.stdout.decode(), target
+
+
 def png_size(path: Path) -> tuple[int, int]:
     """Width and height from the PNG's IHDR chunk (after checking the signature)."""
     data = path.read_bytes()

@@ -176,7 +176,8 @@ def test_plain_dbt_ends_where_make_build_ends(tmp_path, tlc_server):
         assert run.code == 0, (args, run.output[-3000:])
         assert "Traceback" not in run.output
         assert user.state() == expected, args
-    for args in (("debug",), ("source", "freshness"), ("docs", "generate"), ("compile",)):
+    # (docs generate compiles every node first: a plain `dbt compile` is in it.)
+    for args in (("debug",), ("source", "freshness"), ("docs", "generate")):
         run = user.dbt(*args)
         assert run.code == 0, (args, run.output[-3000:])
     assert (repo / "target" / "catalog.json").exists()

@@ -7,7 +7,6 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import dagster as dg
 import pytest
 
 from tests.conftest import GREEN_ROWS, SHARED_TLC
@@ -25,7 +24,7 @@ def manifest_record(workspace, month: str) -> dict:
     return json.loads(path.read_text())
 
 
-def test_one_month_then_a_backfill_of_three_builds_once(location, workspace) -> None:
+def test_one_month_then_a_backfill_of_three_builds_once(dg, location, workspace) -> None:
     job = location().resolve_job_def("green_land_and_build")
 
     # One partition: the real green 2021-01 from the loopback mirror, landed and merged.
@@ -90,7 +89,7 @@ def test_one_month_then_a_backfill_of_three_builds_once(location, workspace) -> 
 
 
 def test_a_month_that_fails_fails_the_run_with_the_loaders_line_and_the_others_land(
-    location, workspace, mirror
+    dg, location, workspace, mirror
 ) -> None:
     good = SHARED_TLC / "green" / "green_tripdata_2021-01.csv.gz"
     (mirror / "green" / good.name).write_bytes(good.read_bytes())
@@ -122,7 +121,7 @@ def test_a_month_that_fails_fails_the_run_with_the_loaders_line_and_the_others_l
     assert "taxi_elt_dbt" not in started  # the build waits for the run's re-execution
 
 
-def test_the_schedule_asks_for_the_months_sync_would(location, workspace) -> None:
+def test_the_schedule_asks_for_the_months_sync_would(dg, location, workspace) -> None:
     defs = location()
     # January landed (the loader's own landing), February published on the mirror.
     assert workspace.loader("load", "--taxi", "green", "--month", "2021-01").code == 0

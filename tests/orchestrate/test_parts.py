@@ -14,14 +14,10 @@ from loader.errors import UsageError
 from loader.months import Month
 from loader.taxis import TAXI_TYPES
 
-pytest.importorskip("dagster", reason="the orchestrate extra (make test installs it)")
-
-from loader.orchestrate.dbt_assets import landed_source_taxi
-from loader.orchestrate.landing import month_partitions
-from loader.orchestrate.schedules import spans
-
 
 def test_partitions_run_from_the_types_first_file_to_the_month_now_in_new_york() -> None:
+    from loader.orchestrate.landing import month_partitions
+
     settings = load_settings({"SYNC_FROM": "2021-01"})
     green = month_partitions(TAXI_TYPES["green"], settings)
     keys = green.get_partition_keys()
@@ -48,10 +44,14 @@ def test_partitions_run_from_the_types_first_file_to_the_month_now_in_new_york()
     ],
 )
 def test_only_a_types_landed_file_sources_are_its_landed_file_asset(props, taxi) -> None:
+    from loader.orchestrate.dbt_assets import landed_source_taxi
+
     assert landed_source_taxi(props) == taxi
 
 
 def test_missing_months_become_one_run_per_consecutive_span() -> None:
+    from loader.orchestrate.schedules import spans
+
     months = [Month.parse(m) for m in ("2021-03", "2021-01", "2021-02", "2021-05", "2022-01")]
     assert [(str(a), str(b)) for a, b in spans(months)] == [
         ("2021-01", "2021-03"),

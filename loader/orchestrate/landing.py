@@ -20,7 +20,7 @@ from loader.landing import open_landing
 from loader.landing.manifest import ManifestRecord, landed_records
 from loader.months import Month
 from loader.output import Console
-from loader.results import LoadResult
+from loader.results import Failure, LoadResult
 from loader.runs import Run, save_run
 from loader.taxis import TaxiType
 
@@ -105,7 +105,7 @@ def landed_file_asset(taxi: TaxiType, settings: Settings) -> dg.AssetsDefinition
 
 def land_months(
     settings: Settings, taxi: TaxiType, months: list[Month]
-) -> tuple[list[LoadResult], list]:
+) -> tuple[list[LoadResult], list[Failure]]:
     """The loader's landing of the months, recorded in the run history as the CLI's runs are."""
     run = Run("dagster")
     with Console(len(months), bars=False) as console:

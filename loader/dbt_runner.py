@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -135,21 +135,32 @@ def console_options(*, quiet: bool, terminal: bool) -> list[str]:
     return [*options, "--no-use-colors"]
 
 
+@contextmanager
+def environment_applied(extra: Mapping[str, str]) -> Iterator[None]:
+    """os.environ with `extra` for what runs inside (dbt in-process, or dagster-dbt starting
+    dbt with this process's environment), as it was afterwards."""
+    saved = dict(os.environ)
+    os.environ.update(extra)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def _invoke_in_process(args: list[str], environment: dict[str, str]) -> int:
     """dbt's programmatic entry point, in the project root with dbt's environment; the exit
     code the dbt command would have (0 ok, 1 a node failed, 2 dbt itself failed)."""
     from dbt.cli.main import dbtRunner
 
-    saved_environment, saved_directory = dict(os.environ), os.getcwd()
-    os.environ.update(environment)
-    os.chdir(PROJECT_ROOT)
-    try:
-        result = dbtRunner().invoke(args)
-    finally:
-        _release_duckdb()
-        os.chdir(saved_directory)
-        os.environ.clear()
-        os.environ.update(saved_environment)
+    saved_directory = os.getcwd()
+    with environment_applied(environment):
+        os.chdir(PROJECT_ROOT)
+        try:
+            result = dbtRunner().invoke(args)
+        finally:
+            _release_duckdb()
+            os.chdir(saved_directory)
     if result.success:
         return 0
     return 2 if result.exception is not None else 1

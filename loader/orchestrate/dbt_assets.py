@@ -11,8 +11,7 @@ each node); after it, each merged model's materialization carries what this buil
 import json
 import os
 import subprocess
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from loader.config import PROJECT_ROOT, Settings
 from loader.dbt_runner import (
     dbt_environment,
     dbt_executable,
+    environment_applied,
     profiles_fallback,
     summarize,
     unreconciled,
@@ -112,18 +112,6 @@ def _newest_project_file() -> float:
     return newest
 
 
-@contextmanager
-def _environment(extra: Mapping[str, str]) -> Iterator[None]:
-    """os.environ with `extra` while dagster-dbt starts dbt (it passes os.environ on)."""
-    saved = dict(os.environ)
-    os.environ.update(extra)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
 def taxi_elt_dbt_assets(settings: Settings, manifest: Path, runs: Path) -> dg.AssetsDefinition:
     """The project's nodes as one multi-asset; each build's artifacts in `runs`/<run id>."""
 
@@ -140,7 +128,7 @@ def taxi_elt_dbt_assets(settings: Settings, manifest: Path, runs: Path) -> dg.As
         with warehouse_turn(settings), profiles_fallback({**os.environ}) as profiles:
             if profiles is not None:
                 environment["DBT_PROFILES_DIR"] = profiles
-            with _environment(environment):
+            with environment_applied(environment):
                 invocation = dbt.cli(
                     ["build"],
                     context=context,

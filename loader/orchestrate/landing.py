@@ -17,7 +17,7 @@ from dagster import AssetExecutionContext
 from loader.config import Settings
 from loader.land import land_many
 from loader.landing import open_landing
-from loader.landing.manifest import ManifestRecord, landed_records
+from loader.landing.manifest import ManifestRecord, read_record
 from loader.months import Month
 from loader.output import Console
 from loader.results import Failure, LoadResult
@@ -82,9 +82,13 @@ def landed_file_asset(taxi: TaxiType, settings: Settings) -> dg.AssetsDefinition
     ) -> Iterator[dg.AssetMaterialization | dg.MaterializeResult]:
         months = [Month.parse(key) for key in context.partition_keys]
         results, failures = land_months(settings, taxi, months)
-        records = {record.file: record for record in landed_records(open_landing(settings))}
+        landing = open_landing(settings)  # the records of these months only, not the folder
         per_month = {
-            result.month: month_metadata(result, records.get(result.file)) for result in results
+            result.month: month_metadata(
+                result,
+                read_record(landing, taxi, Month.parse(result.month), settings.source_format),
+            )
+            for result in results
         }
         if failures:
             # The months that landed are materialized; the run fails on the others, each with

@@ -7,7 +7,15 @@ bench/work/parquet-<rows>/).
 
 Landing: `python -m loader load` of the month from a loopback server with
 TLC_SOURCE_FORMAT=parquet, against the floor of the same work without the checks: curl of the
-file, then one pyarrow read and write of it (row group by row group, snappy, as we write).
+file, then one pyarrow read and write of it (row group by row group, snappy, as we write). A
+10,000-row month is landed the same way first: what a landing costs whatever its size (Python
+and imports, the probe, the lock, the records), so the larger months' ratios can be read with
+and without it.
+
+fhvhv: the whole `dbt build` of a 15 M-row month against one DuckDB statement that merges it
+(bench/baseline_merge.py), and against the floor of what the build does: that statement plus
+the analytics layer's own select (fct_trips's compiled SQL) as one statement outside dbt
+(bench/baseline_analytics.py); dbt's fixed cost and the tests are a build with nothing new.
 """
 
 from __future__ import annotations
@@ -74,11 +82,15 @@ def tlc_parquet_mirror(
     return folder
 
 
+FIXED_COST_ROWS = 10_000  # a month small enough that a landing's fixed cost is all it costs
+
+
 def bench_parquet_landing(
     rows_list: list[int], runs: int, scratch: Path, work: Path, project_type
 ) -> list[dict]:
+    """Each size against its floor, the fixed-cost month first (its item marked `fixed`)."""
     results = []
-    for rows in rows_list:
+    for rows in [FIXED_COST_ROWS, *rows_list]:
         folder = tlc_parquet_mirror(work, YELLOW, rows)
         with serve_folder(folder) as url:
             project = project_type(scratch / f"parquet-landing-{rows}", url)
@@ -88,7 +100,9 @@ def bench_parquet_landing(
                 runs,
                 before=project.reset_landing,
             )
-        results.append({"rows": rows, "floor": floor, "ours": ours})
+        results.append(
+            {"rows": rows, "floor": floor, "ours": ours, "fixed": rows == FIXED_COST_ROWS}
+        )
         print(
             f"  parquet landing {rows:,}: ours {ours.seconds:.2f} s {ours.peak_rss_mb:.0f} MB, "
             f"floor {floor.seconds:.2f} s {floor.peak_rss_mb:.0f} MB"
@@ -110,6 +124,16 @@ def _floor(file_url: str, runs: int, scratch: Path) -> Sample:
 
 def report_parquet_landing(results: list[dict]) -> list[str]:
     lines = []
+    fixed = next((item for item in results if item.get("fixed")), None)
+    results = [item for item in results if not item.get("fixed")]
+    if fixed:
+        ours, floor = fixed["ours"], fixed["floor"]
+        lines.append(
+            f"| parquet landing, {fixed['rows']:,} rows: the fixed cost of a landing | "
+            f"{ours.seconds:.2f} s, {ours.peak_rss_mb:.0f} MB RSS | {floor.seconds:.2f} s, "
+            f"{floor.peak_rss_mb:.0f} MB (the same floor) | {ours.seconds / floor.seconds:.2f} | "
+            "report |"
+        )
     for item in results:
         ours, floor = item["ours"], item["floor"]
         lines.append(
@@ -118,6 +142,14 @@ def report_parquet_landing(results: list[dict]) -> list[str]:
             f"(curl + one Arrow read and write) | {ours.seconds / floor.seconds:.2f} | "
             "<= 1.5, <= 256 MB |"
         )
+        if fixed:
+            beyond = ours.seconds - fixed["ours"].seconds
+            floor_beyond = floor.seconds - fixed["floor"].seconds
+            lines.append(
+                f"| of which beyond the fixed cost (less the {fixed['rows']:,}-row landing) | "
+                f"{beyond:.2f} s | {floor_beyond:.2f} s | "
+                f"{beyond / floor_beyond if floor_beyond > 0 else float('nan'):.2f} | report |"
+            )
     if len(results) > 1:
         first, last = results[0]["ours"], results[-1]["ours"]
         lines.append(
@@ -152,6 +184,24 @@ def bench_fhvhv_month(rows: int, runs: int, scratch: Path, work: Path, project_t
         models.append(times["model.taxi_elt.fhvhv_tripdata"])
         analytics.append(sum(seconds for node, seconds in times.items() if _in_analytics(node)))
     merged = table_rows(Path(project.env["DUCKDB_PATH"]), "fhvhv_tripdata")
+    trips = table_rows(Path(project.env["DUCKDB_PATH"]), "fct_trips")
+    # The analytics layer's work outside dbt: fct_trips's select as compiled for the first
+    # build (the last one above), over the warehouse that build made.
+    compiled = project.root / "target" / "compiled" / "taxi_elt" / "dbt_project" / "models"
+    compiled = compiled / "analytics" / "marts" / "fct_trips.sql"
+    analytics_statement = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [PYTHON, str(ROOT / "bench" / "baseline_analytics.py"), str(compiled),
+             project.env["DUCKDB_PATH"]],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        )  # fmt: skip
+        baseline = json.loads(out.stdout)
+        if baseline["rows"] != trips:
+            raise RuntimeError(f"fct_trips's statement wrote {baseline['rows']:,}, dbt {trips:,}")
+        analytics_statement.append(baseline["seconds"])
+    # dbt's fixed cost and the tests over the month: a build with nothing new.
+    noop = median_of(lambda: run_timed([DBT, "build"], env=project.env, cwd=ROOT), runs)
     statement = []
     for _ in range(runs):
         database = scratch / "fhvhv-baseline.duckdb"
@@ -177,6 +227,8 @@ def bench_fhvhv_month(rows: int, runs: int, scratch: Path, work: Path, project_t
         "model": statistics.median(models),
         "analytics": statistics.median(analytics),
         "statement": statistics.median(statement),
+        "analytics_statement": statistics.median(analytics_statement),
+        "noop": noop.seconds,
     }
     print(
         f"  fhvhv {rows:,}: landing {landing.seconds:.1f} s {landing.peak_rss_mb:.0f} MB, build "
@@ -193,6 +245,9 @@ def _in_analytics(node: str) -> bool:
 
 def report_fhvhv_month(result: dict) -> list[str]:
     build, statement = result["build"], result["statement"]
+    analytics = result["analytics_statement"]
+    floor = statement + analytics
+    beyond = build.seconds - result["noop"]
     rows = f"{result['rows']:,} rows"
     return [
         f"| fhvhv-scale month, landing, {rows} (one row group) | {result['landing'].seconds:.1f} s,"
@@ -202,8 +257,14 @@ def report_fhvhv_month(result: dict) -> list[str]:
         f"statement) | {build.seconds / statement:.2f} | <= 1.0, <= 1.5 GB |",
         f"| of which the merged model | {result['model']:.1f} s | {statement:.1f} s | "
         f"{result['model'] / statement:.2f} | report |",
-        f"| of which the analytics layer (its models) | {result['analytics']:.1f} s | - | - | "
-        "report |",
+        f"| of which the analytics layer (its models) | {result['analytics']:.1f} s | "
+        f"{analytics:.1f} s (fct_trips's select as one statement) | "
+        f"{result['analytics'] / analytics:.2f} | report |",
+        f"| of which dbt's fixed cost and the tests (a build with nothing new) | "
+        f"{result['noop']:.1f} s | - | - | report |",
+        f"| fhvhv-scale month, floor: the whole build against the work it does | "
+        f"{build.seconds:.1f} s | {floor:.1f} s (merge + analytics statements) | "
+        f"{build.seconds / floor:.2f}; less the fixed cost {beyond / floor:.2f} | report |",
     ]
 
 

@@ -18,9 +18,12 @@ serves them over HTTP on 127.0.0.1, and measures (each figure the median of --ru
    Arrow path loading the same 6 files in one merge. The
    figures by months go to bench/scaling.svg (docs/performance.md shows it);
 7. parquet landing (bench/parquet.py): a 1 M- and a 15 M-row month in the TLC's parquet layout
-   against curl plus one Arrow read and write of the file; peak RSS at both sizes; and an
+   against curl plus one Arrow read and write of the file, each also less the fixed cost of a
+   landing (a 10,000-row month, against the same floor's); peak RSS at both sizes; and an
    fhvhv-scale month (15 M rows, fhvhv's parquet schema): landing, and the whole `dbt build`
-   (the merged model and the analytics layer reported apart) against one DuckDB statement;
+   (the merged model and the analytics layer reported apart) against one DuckDB statement, and
+   against the work it does as two statements (the merge, and fct_trips's select), dbt's fixed
+   cost and the tests measured as a build with nothing new;
    a backfill of 6 yellow parquet months (3 M rows each) end to end against dlt's Arrow
    path, one pipeline run over all months and one run a month; and first builds over 6 and 12
    parquet months beside one statement (bench/scaling-parquet.svg);

@@ -75,3 +75,38 @@ def test_a_readme_without_its_markers_leaves_the_docs_untouched_too(tmp_path: Pa
     with pytest.raises(MarkersMissing, match="bench:headline"):
         publish(REPORT, "when", "machine", 3, tmp_path)
     assert docs.read_text() == "<!-- bench:table -->\nold\n<!-- /bench:table -->\n"
+
+
+def test_the_parquet_reports_floor_rows_do_not_take_the_headline() -> None:
+    """The fixed-cost and floor rows the parquet sections add sit beside the rows the README
+    shows; the headline still picks the 15 M-row landing and the whole fhvhv build."""
+    from bench.measure import Sample
+    from bench.parquet import report_fhvhv_month, report_parquet_landing
+
+    def landing(rows: int, seconds: float, floor: float) -> dict:
+        return {"rows": rows, "ours": Sample(seconds, 150), "floor": Sample(floor, 300),
+                "fixed": rows == 10_000}  # fmt: skip
+
+    lines = report_parquet_landing(
+        [landing(10_000, 0.4, 0.1), landing(1_000_000, 0.8, 0.5), landing(15_000_000, 6.4, 4.6)]
+    )
+    fhvhv = {"rows": 15_000_000, "merged": 15_000_000, "landing": Sample(10.0, 200),
+             "build": Sample(42.0, 1400), "model": 22.0, "analytics": 12.0, "statement": 21.0,
+             "analytics_statement": 11.0, "noop": 6.0}  # fmt: skip
+    lines += report_fhvhv_month(fhvhv)
+    assert "| of which beyond the fixed cost (less the 10,000-row landing) | 6.00 s | 4.50 s | " \
+        "1.33 | report |" in lines  # fmt: skip
+    assert (
+        "| parquet landing peak RSS, 15,000,000 vs 1,000,000 rows | 150 MB | 150 MB |"
+        in "\n".join(lines)
+    )
+    assert (
+        "| 42.0 s | 32.0 s (merge + analytics statements) | 1.31; less the fixed cost 1.12 |"
+        in "\n".join(lines)
+    )
+    report = "\n".join(["| measure | ours | baseline | ratio | target |", "|---|", *lines])
+    picked = headline(report)
+    assert [row.split(" | ")[0] for row in picked] == [
+        "| parquet landing, 15,000,000 rows (one row group)",
+        "| fhvhv-scale month, whole dbt build (15,000,000 rows merged)",
+    ]

@@ -191,7 +191,9 @@ def report_parquet_landing(results: list[dict]) -> list[str]:
 
 def bench_fhvhv_month(rows: int, runs: int, scratch: Path, work: Path, project_type) -> dict:
     """An fhvhv-scale month: its landing, then the whole `dbt build` (every model and test)
-    against one DuckDB statement over the same landed file, the same rows at the end."""
+    against one DuckDB statement over the same landed file, the same rows at the end, and
+    against that statement plus fct_trips's select as one statement (the work the build does
+    by hand); dbt's fixed cost and the tests are a build with nothing new."""
     import json
     import statistics
 
@@ -218,31 +220,17 @@ def bench_fhvhv_month(rows: int, runs: int, scratch: Path, work: Path, project_t
     # build (the last one above), over the warehouse that build made.
     compiled = project.root / "target" / "compiled" / "taxi_elt" / "dbt_project" / "models"
     compiled = compiled / "analytics" / "marts" / "fct_trips.sql"
-    analytics_statement = []
-    for _ in range(runs):
-        out = subprocess.run(
-            [PYTHON, str(ROOT / "bench" / "baseline_analytics.py"), str(compiled),
-             project.env["DUCKDB_PATH"]],
-            capture_output=True, text=True, check=True, cwd=ROOT,
-        )  # fmt: skip
-        baseline = json.loads(out.stdout)
-        if baseline["rows"] != trips:
-            raise RuntimeError(f"fct_trips's statement wrote {baseline['rows']:,}, dbt {trips:,}")
-        analytics_statement.append(baseline["seconds"])
+    analytics_statement = [
+        _statement_seconds("baseline_analytics.py", [compiled, project.env["DUCKDB_PATH"]], trips)
+        for _ in range(runs)
+    ]
     # dbt's fixed cost and the tests over the month: a build with nothing new.
     noop = median_of(lambda: run_timed([DBT, "build"], env=project.env, cwd=ROOT), runs)
     statement = []
     for _ in range(runs):
         database = scratch / "fhvhv-baseline.duckdb"
         database.unlink(missing_ok=True)
-        out = subprocess.run(
-            [PYTHON, str(ROOT / "bench" / "baseline_merge.py"), str(landed), str(database)],
-            capture_output=True, text=True, check=True, cwd=ROOT,
-        )  # fmt: skip
-        baseline = json.loads(out.stdout)
-        if baseline["rows"] != merged:
-            raise RuntimeError(f"the statement kept {baseline['rows']:,} rows, ours {merged:,}")
-        statement.append(baseline["seconds"])
+        statement.append(_statement_seconds("baseline_merge.py", [landed, database], merged))
         database.unlink()
     shutil.rmtree(project.root)
     result = {
@@ -265,6 +253,21 @@ def bench_fhvhv_month(rows: int, runs: int, scratch: Path, work: Path, project_t
         f"{result['statement']:.1f} s"
     )
     return result
+
+
+def _statement_seconds(script: str, arguments: list, rows: int) -> float:
+    """One run of a baseline script of bench/ (it prints its seconds and rows as JSON); its
+    rows must be ours, or the comparison is of different work."""
+    import json
+
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / script), *map(str, arguments)],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    baseline = json.loads(out.stdout)
+    if baseline["rows"] != rows:
+        raise RuntimeError(f"{script} ended with {baseline['rows']:,} rows, ours {rows:,}")
+    return baseline["seconds"]
 
 
 def _in_analytics(node: str) -> bool:

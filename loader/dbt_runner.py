@@ -71,13 +71,10 @@ def run_dbt(
 
     With `in_process` (a warm-up that imported dbt) dbt runs inside this process.
     """
-    environment = {**os.environ, **dbt_environment(settings)}
-    results = PROJECT_ROOT / (environment.get("DBT_TARGET_PATH") or "target") / "run_results.json"
+    results = PROJECT_ROOT / (os.environ.get("DBT_TARGET_PATH") or "target") / "run_results.json"
     with warehouse_turn(settings):
         results.unlink(missing_ok=True)  # never quote an earlier run's results
-        with profiles_fallback(environment) as profiles:
-            if profiles is not None:
-                environment["DBT_PROFILES_DIR"] = profiles
+        with dbt_process_environment(settings) as environment:
             options = console_options(quiet=quiet, terminal=sys.stdout.isatty())
             if in_process is not None:
                 in_process.ready()
@@ -112,15 +109,18 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def profiles_fallback(environment: dict[str, str]) -> Iterator[str | None]:
-    """None when dbt finds a profiles.yml (DBT_PROFILES_DIR, or the one `make setup` copies
-    to the root); else a temporary folder holding profiles.example.yml as profiles.yml."""
+def dbt_process_environment(settings: Settings, **extra: str) -> Iterator[dict[str, str]]:
+    """The environment a dbt process gets: this one, the loader's settings (dbt_environment)
+    and `extra`; and where dbt would find no profiles.yml (no DBT_PROFILES_DIR, none copied
+    to the root by `make setup`), DBT_PROFILES_DIR at a temporary folder holding
+    profiles.example.yml as profiles.yml, for as long as the block runs."""
+    environment = {**os.environ, **dbt_environment(settings), **extra}
     if "DBT_PROFILES_DIR" in environment or (PROJECT_ROOT / "profiles.yml").exists():
-        yield None
+        yield environment
         return
     with tempfile.TemporaryDirectory(prefix="taxi-elt-profiles-") as fallback:
         shutil.copy(PROJECT_ROOT / "profiles.example.yml", Path(fallback) / "profiles.yml")
-        yield fallback
+        yield {**environment, "DBT_PROFILES_DIR": fallback}
 
 
 def console_options(*, quiet: bool, terminal: bool) -> list[str]:

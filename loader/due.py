@@ -49,6 +49,16 @@ class SyncPlan:
     probe_failures: list[Failure]  # a probe that failed: that month only, the others go on
 
     @property
+    def span(self) -> str:
+        """The due months as first..last, or none."""
+        return f"{self.due[0]}..{self.due[-1]}" if self.due else "none"
+
+    @property
+    def landed(self) -> int:
+        """Due files landed already in this source format."""
+        return self.due_files - len(self.missing)
+
+    @property
     def waiting(self) -> int:
         """Missing months the source does not publish yet (a 404): not an error."""
         return len(self.missing) - len(self.published) - len(self.probe_failures)

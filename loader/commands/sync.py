@@ -50,13 +50,12 @@ def run_sync(
         warmup = DbtWarmup() if build else None  # dbt's import overlaps the probes and loads
         now = now or datetime.now(timezone.utc)
         plan = plan_sync(settings, taxis, now, jobs=jobs, landing=landing)
-        span = f"{plan.due[0]}..{plan.due[-1]}" if plan.due else "none"
         with Console(len(plan.published), quiet=as_json) as console:
             if not as_json:
                 console.line(
                     f"sync at {now.astimezone(settings.schedule_tz):%Y-%m-%d %H:%M %Z}: due "
-                    f"{span}, {plan.due_files - len(plan.missing)} landed, {len(plan.published)} "
-                    f"to load, {plan.waiting} not published yet"
+                    f"{plan.span}, {plan.landed} landed, {len(plan.published)} to load, "
+                    f"{plan.waiting} not published yet"
                 )
             results, failures = land_many(settings, plan.published, jobs=jobs, console=console)
             failures = plan.probe_failures + failures

@@ -9,7 +9,6 @@ each node); after it, each merged model's materialization carries what this buil
 """
 
 import json
-import os
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,10 +25,9 @@ from dagster_dbt import (
 
 from loader.config import PROJECT_ROOT, Settings
 from loader.dbt_runner import (
-    dbt_environment,
     dbt_executable,
+    dbt_process_environment,
     environment_applied,
-    profiles_fallback,
     summarize,
     unreconciled,
     warehouse_turn,
@@ -85,10 +83,7 @@ def manifest_path(settings: Settings, target: Path) -> Path:
     if manifest.exists() and manifest.stat().st_mtime >= _newest_project_file():
         return manifest
     target.mkdir(parents=True, exist_ok=True)
-    environment = {**os.environ, **dbt_environment(settings), "DBT_TARGET_PATH": str(target)}
-    with profiles_fallback(environment) as profiles:
-        if profiles is not None:
-            environment["DBT_PROFILES_DIR"] = profiles
+    with dbt_process_environment(settings, DBT_TARGET_PATH=str(target)) as environment:
         done = subprocess.run(
             [dbt_executable(), "parse", "--quiet", "--no-use-colors"],
             cwd=PROJECT_ROOT,
@@ -124,10 +119,10 @@ def taxi_elt_dbt_assets(settings: Settings, manifest: Path, runs: Path) -> dg.As
     def taxi_elt_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
         # DBT_TARGET_PATH while dagster-dbt starts dbt: it copies the partial parse of the
         # manifest's folder into the build's own, and dbt parses only what changed since.
-        environment = {**dbt_environment(settings), "DBT_TARGET_PATH": str(manifest.parent)}
-        with warehouse_turn(settings), profiles_fallback({**os.environ}) as profiles:
-            if profiles is not None:
-                environment["DBT_PROFILES_DIR"] = profiles
+        with (
+            warehouse_turn(settings),
+            dbt_process_environment(settings, DBT_TARGET_PATH=str(manifest.parent)) as environment,
+        ):
             with environment_applied(environment):
                 invocation = dbt.cli(
                     ["build"],

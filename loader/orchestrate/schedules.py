@@ -71,9 +71,8 @@ def monthly_schedule(
             context.log.warning(f"{failure.taxi} {failure.month}: {failure.reason}")
         months = [month for _, month in plan.published]
         if not months:
-            due = f"{plan.due[0]}..{plan.due[-1]}" if plan.due else "none"
             yield dg.SkipReason(
-                f"{taxi.name}: due {due}, {plan.due_files - len(plan.missing)} landed, "
+                f"{taxi.name}: due {plan.span}, {plan.landed} landed, "
                 f"{plan.waiting} not published yet, {len(plan.probe_failures)} probe(s) failed"
             )
             return
